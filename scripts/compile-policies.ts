@@ -1,0 +1,38 @@
+// Validates a policy folder and (unless --check) writes the compiled data the Worker imports.
+// wrangler runs it as its [build] command; `npm run check` runs it with --check.
+//   node scripts/compile-policies.ts [--dir policies] [--out .temperance/policies.json] [--check]
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { toCompiled } from '../src/policy/compiled.ts';
+import { loadPolicies } from '../src/policy/load.ts';
+import { readPolicyDir } from '../src/node/policy-dir.ts';
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: 'string', default: 'policies' },
+    out: { type: 'string', default: '.temperance/policies.json' },
+    check: { type: 'boolean', default: false },
+  },
+});
+
+const read = await readPolicyDir(values.dir);
+const loaded = read.ok ? loadPolicies(read.sources, Math.floor(Date.now() / 1000)) : read;
+if (!loaded.ok) {
+  console.error(`temperance: invalid policies:\n${loaded.errors.map((error) => `  ${error}`).join('\n')}`);
+  process.exit(1);
+}
+const count = loaded.value.files.length;
+if (!values.check) {
+  const text = `${JSON.stringify(toCompiled(loaded.value), null, 2)}\n`;
+  const previous = await readFile(values.out, 'utf8').catch(() => undefined);
+  // The time of loading changes every run; rewrite only when the policies did, or wrangler
+  // would see a changed module on every build.
+  const same = previous !== undefined && previous.replace(/"loadedAt": \d+/, '') === text.replace(/"loadedAt": \d+/, '');
+  if (!same) {
+    await mkdir(dirname(values.out), { recursive: true });
+    await writeFile(values.out, text);
+  }
+}
+console.log(`temperance: ${count} ${count === 1 ? 'policy' : 'policies'} in ${values.dir} valid${values.check ? '' : ` → ${values.out}`}`);

@@ -1,0 +1,98 @@
+// The gateway's settings, parsed once per process or isolate. The same names on Workers
+// vars/secrets and the Node environment; nothing else reads env. Errors name the setting,
+// never its value (it may be a key).
+import { z } from 'zod';
+
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+// An empty value counts as unset (as t3-env's emptyStringAsUndefined). Workers vars may be
+// JSON numbers or booleans in wrangler.toml: they read as their text.
+const unsetIfEmpty = (value: unknown) =>
+  value === '' ? undefined : typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+
+const bool = (fallback: boolean) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true, false, 1 or 0' })
+      .optional()
+      .transform((value) => (value === undefined ? fallback : value === 'true' || value === '1')),
+  );
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string({ error: 'must be a whole number' })
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional()
+      .transform((value) => value ?? fallback),
+  );
+
+const keyList = z.preprocess(
+  unsetIfEmpty,
+  z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((key) => key.trim()).filter((key) => key !== '')),
+);
+
+const baseUrl = z.preprocess(
+  unsetIfEmpty,
+  z
+    .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+    .optional()
+    .transform((value) => (value ?? DEFAULT_BASE_URL).replace(/\/+$/, '')),
+);
+
+export const ConfigSchema = z
+  .object({
+    OPENAI_BASE_URL: baseUrl,
+    OPENAI_API_KEY: optional(z.string()),
+    GATEWAY_API_KEYS: keyList,
+    UNLISTED_MODELS: z.preprocess(unsetIfEmpty, z.enum(['pass', 'reject'], { error: 'must be pass or reject' }).default('pass')),
+    // 0 lets the system pick a free port (tests, side-by-side runs).
+    PORT: integer(8787, 0, 65535),
+    HOST: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1')),
+    POLICIES_DIR: z.preprocess(unsetIfEmpty, z.string().default('./policies')),
+    ALLOW_ANONYMOUS: bool(false),
+    MAX_BODY_BYTES: integer(16 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    UPSTREAM_TIMEOUT_MS: integer(600_000, 1, 2_147_483_647),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
+    OTEL_EXPORTER_OTLP_HEADERS: optional(z.string()),
+    OTEL_SERVICE_NAME: z.preprocess(unsetIfEmpty, z.string().default('temperance')),
+    OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: bool(false),
+    ADMIN_API_KEY: optional(z.string()),
+  })
+  .superRefine((env, ctx) => {
+    if (env.GATEWAY_API_KEYS.length > 0 && env.OPENAI_API_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GATEWAY_API_KEYS'],
+        message: "needs OPENAI_API_KEY: without it each client's own key goes upstream, so gateway keys would be forwarded to OpenAI",
+      });
+    }
+    if (env.OPENAI_API_KEY !== undefined && env.GATEWAY_API_KEYS.length === 0 && !env.ALLOW_ANONYMOUS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_API_KEY'],
+        message: 'is set but GATEWAY_API_KEYS is not: anyone could spend your key through the gateway. Set GATEWAY_API_KEYS, or ALLOW_ANONYMOUS=true to allow it',
+      });
+    }
+  });
+
+export type Config = z.output<typeof ConfigSchema>;
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export function parseConfig(env: Record<string, unknown>): ConfigResult {
+  const parsed = ConfigSchema.safeParse(env, {
+    // zod's own messages for a wrong type: never quote the value.
+    error: (issue) => (issue.code === 'invalid_type' ? `must be ${issue.expected === 'string' ? 'text' : issue.expected}` : undefined),
+  });
+  if (parsed.success) return { ok: true, config: parsed.data };
+  return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`) };
+}

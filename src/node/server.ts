@@ -1,0 +1,74 @@
+// The gateway as a Node server: config from the environment, policies from POLICIES_DIR
+// (reloaded on change, the last valid set kept), served by @hono/node-server.
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { parseConfig, type Config } from '../config.ts';
+import { createGateway } from '../gateway.ts';
+import { loadPolicies } from '../policy/load.ts';
+import type { PolicySet } from '../policy/policy-set.ts';
+import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
+
+export type NodeGateway = {
+  url: string;
+  config: Config;
+  policies: () => PolicySet;
+  /** Reads the folder again; resolves to the errors that kept the old set, or [] when swapped. */
+  reload: () => Promise<string[]>;
+  close: () => Promise<void>;
+};
+
+export type StartResult = { ok: true; gateway: NodeGateway } | { ok: false; errors: string[] };
+
+export type Logger = (line: Record<string, unknown>) => void;
+
+async function readPolicies(dir: string) {
+  const read = await readPolicyDir(dir);
+  if (!read.ok) return read;
+  const loaded = loadPolicies(read.sources, Math.floor(Date.now() / 1000));
+  return loaded.ok ? { ok: true as const, set: loaded.value } : loaded;
+}
+
+export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: { watch?: boolean } = {}): Promise<StartResult> {
+  const parsed = parseConfig(env);
+  if (!parsed.ok) return parsed;
+  const { config } = parsed;
+  const initial = await readPolicies(config.POLICIES_DIR);
+  if (!initial.ok) return initial;
+
+  // One assignment swaps the set: a request sees the old set or the new one, never a mix.
+  let current = initial.set;
+  const app = createGateway({ config, policies: () => current, fetch: globalThis.fetch });
+  const reload = async (): Promise<string[]> => {
+    const next = await readPolicies(config.POLICIES_DIR);
+    if (!next.ok) {
+      log({ level: 'error', msg: 'policies not reloaded: the previous set keeps serving', errors: next.errors });
+      return next.errors;
+    }
+    current = next.set;
+    log({ level: 'info', msg: 'policies reloaded', policies: current.files.length });
+    return [];
+  };
+
+  const server: ServerType = await new Promise((resolve) => {
+    const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started));
+  });
+  const watcher = options.watch === false ? undefined : watchPolicyDir(config.POLICIES_DIR, () => void reload());
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : config.PORT;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+
+  return {
+    ok: true,
+    gateway: {
+      url: `http://${host}:${port}`,
+      config,
+      policies: () => current,
+      reload,
+      close: () => new Promise((resolve) => {
+        watcher?.close();
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+    },
+  };
+}

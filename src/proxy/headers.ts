@@ -1,0 +1,42 @@
+// Which headers cross the gateway. Hop-by-hop headers describe one connection and never do;
+// the client's own proxy chain (x-forwarded-*, cf-*) is not the upstream's business.
+
+const HOP_BY_HOP = new Set([
+  'connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection',
+  'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length',
+]);
+
+const CLIENT_HOP = /^(x-forwarded-|cf-)|^(forwarded|x-real-ip|true-client-ip|cdn-loop)$/;
+
+function connectionTokens(headers: Headers): Set<string> {
+  const listed = headers.get('connection');
+  return new Set(listed === null ? [] : listed.split(',').map((token) => token.trim().toLowerCase()));
+}
+
+/** The headers sent upstream: the client's end-to-end headers, with the upstream credential. */
+export function upstreamRequestHeaders(incoming: Headers, authorization: string | undefined): Headers {
+  const listed = connectionTokens(incoming);
+  const out = new Headers();
+  for (const [name, value] of incoming) {
+    if (HOP_BY_HOP.has(name) || listed.has(name) || CLIENT_HOP.test(name) || name === 'authorization') continue;
+    out.append(name, value);
+  }
+  if (authorization !== undefined) out.set('authorization', authorization);
+  return out;
+}
+
+/**
+ * The headers sent back to the client. fetch has already decoded a compressed body, so its
+ * content-encoding and content-length no longer describe what we send.
+ */
+export function clientResponseHeaders(upstream: Headers): Headers {
+  const listed = connectionTokens(upstream);
+  const decoded = upstream.has('content-encoding');
+  const out = new Headers();
+  for (const [name, value] of upstream) {
+    if (HOP_BY_HOP.has(name) && !(name === 'content-length' && !decoded)) continue;
+    if (listed.has(name) || (decoded && name === 'content-encoding')) continue;
+    out.append(name, value);
+  }
+  return out;
+}

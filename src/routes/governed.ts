@@ -1,0 +1,79 @@
+// The routes that run a model (chat completions, responses, completions): the request's policy
+// is applied before it is forwarded.
+import type { Context } from 'hono';
+import { errorResponse, gatewayError, type GatewayError } from '../errors.ts';
+import { applyPolicy } from '../policy/apply.ts';
+import { isJsonObject, type JsonObject } from '../policy/decision.ts';
+import type { RouteAdapter } from '../policy/routes/route.ts';
+import { forward } from '../proxy/forward.ts';
+import { upstreamRequestHeaders } from '../proxy/headers.ts';
+import { readBodyWithin } from '../proxy/read-body.ts';
+import { POLICY_HEADER, upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv } from './context.ts';
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+type ParsedBody = { ok: true; bytes: Uint8Array; body: JsonObject } | { ok: false; error: GatewayError };
+
+async function readJsonBody(request: Request, limit: number): Promise<ParsedBody> {
+  const read = await readBodyWithin(request, limit);
+  if (!read.ok) return { ok: false, error: gatewayError('request_too_large', `The request body is larger than ${limit} bytes (MAX_BODY_BYTES).`) };
+  let body: unknown;
+  try {
+    body = JSON.parse(decoder.decode(read.bytes));
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : 'invalid JSON';
+    return { ok: false, error: gatewayError('invalid_json', `The request body is not valid JSON: ${detail}`) };
+  }
+  if (!isJsonObject(body)) return { ok: false, error: gatewayError('invalid_request', 'The request body must be a JSON object.') };
+  return { ok: true, bytes: read.bytes, body };
+}
+
+export function governedRoute(route: RouteAdapter, deps: GatewayDeps) {
+  const { config } = deps;
+  const host = upstreamHost(config);
+
+  return async (c: Context<GatewayEnv>): Promise<Response> => {
+    const request = c.req.raw;
+    const parsed = await readJsonBody(request, config.MAX_BODY_BYTES);
+    if (!parsed.ok) return errorResponse(parsed.error);
+    const { body } = parsed;
+    if (body.model !== undefined && typeof body.model !== 'string') {
+      return errorResponse(gatewayError('invalid_type', 'model must be a string', 'model'));
+    }
+    const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
+
+    let outgoing: Uint8Array = parsed.bytes;
+    const headers = upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization'));
+    let policyName: string | undefined;
+    if (resolution === null) {
+      if (config.UNLISTED_MODELS === 'reject') {
+        const named = typeof body.model === 'string' ? `The model ${JSON.stringify(body.model)} is` : 'A request without a model is';
+        return errorResponse(gatewayError('model_not_allowed', `${named} not governed by any policy of this gateway (UNLISTED_MODELS=reject).`, 'model'));
+      }
+    } else {
+      const { policy } = resolution;
+      policyName = policy.name;
+      const result = applyPolicy(body, policy, route);
+      if (!result.ok) return errorResponse(result.error, { [POLICY_HEADER]: policy.name });
+      // Unchanged bodies go out as the client's own bytes: JSON.parse loses integers above 2^53.
+      if (result.changed) {
+        outgoing = encoder.encode(JSON.stringify(result.body));
+        headers.set('content-type', 'application/json');
+      }
+    }
+
+    const forwarded = await forward(deps.fetch, {
+      url: upstreamUrl(config, new URL(request.url)),
+      method: 'POST',
+      headers,
+      body: outgoing,
+      signal: request.signal,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    }, host);
+    const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
+    if (!forwarded.ok) return errorResponse(forwarded.error, extra);
+    if (policyName !== undefined) forwarded.response.headers.set(POLICY_HEADER, policyName);
+    return forwarded.response;
+  };
+}

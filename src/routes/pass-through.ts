@@ -1,0 +1,29 @@
+// Every other /v1/ path: forwarded unchanged, its body streamed (file uploads are not limited).
+import type { Context } from 'hono';
+import { errorResponse, gatewayError } from '../errors.ts';
+import { forward } from '../proxy/forward.ts';
+import { upstreamRequestHeaders } from '../proxy/headers.ts';
+import { upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv } from './context.ts';
+
+// An encoded slash or backslash could name another path once the upstream decodes it.
+const ENCODED_SEPARATOR = /%2f|%5c/i;
+
+export function passThroughRoute(deps: GatewayDeps) {
+  const host = upstreamHost(deps.config);
+  return async (c: Context<GatewayEnv>): Promise<Response> => {
+    const request = c.req.raw;
+    const url = new URL(request.url);
+    if (ENCODED_SEPARATOR.test(url.pathname)) {
+      return errorResponse(gatewayError('unknown_url', `Invalid URL (${request.method} ${url.pathname}): encoded slashes are not forwarded.`));
+    }
+    const forwarded = await forward(deps.fetch, {
+      url: upstreamUrl(deps.config, url),
+      method: request.method,
+      headers: upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization')),
+      body: request.body,
+      signal: request.signal,
+      timeoutMs: deps.config.UPSTREAM_TIMEOUT_MS,
+    }, host);
+    return forwarded.ok ? forwarded.response : errorResponse(forwarded.error);
+  };
+}

@@ -1,0 +1,73 @@
+// The two runtimes the same integration cases run on: the Node server in this process, and the
+// Worker on workerd under a real `wrangler dev` (its own network stack, as `npm start` runs it).
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { startNodeServer } from '../../src/node/server.ts';
+
+export type RunningGateway = { url: string; close: () => Promise<void> };
+export type Runtime = { name: 'node' | 'workerd'; start: (env: Record<string, string>) => Promise<RunningGateway> };
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const fixturePolicies = fileURLToPath(new URL('../fixtures/policies', import.meta.url));
+
+export const nodeRuntime: Runtime = {
+  name: 'node',
+  async start(env) {
+    const started = await startNodeServer({ POLICIES_DIR: fixturePolicies, ...env, PORT: '0', HOST: '127.0.0.1' }, () => {}, { watch: false });
+    if (!started.ok) throw new Error(started.errors.join('\n'));
+    return { url: started.gateway.url, close: started.gateway.close };
+  },
+};
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+export type WranglerDev = RunningGateway & { output: () => string };
+
+/** `wrangler dev` as a user runs it, with Node 22 from node_modules (wrangler needs it). */
+export async function startWranglerDev(args: readonly string[], env: Record<string, string> = {}): Promise<WranglerDev> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`wrangler dev did not start:\n${output}`)), 45_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Ready on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`wrangler dev exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export const workerdRuntime: Runtime = {
+  name: 'workerd',
+  start: (env) => startWranglerDev(['-c', 'test/fixtures/wrangler.toml', ...Object.entries(env).flatMap(([name, value]) => ['--var', `${name}:${value}`])]),
+};
