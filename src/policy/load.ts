@@ -39,6 +39,9 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
       return issue.input === undefined ? 'is required' : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}`;
+    case 'invalid_key':
+      // A record key (parameter or persona name) that failed its own check: say which check.
+      return issue.issues[0]?.message;
     case 'invalid_value':
       return `must be ${issue.values.map((value) => JSON.stringify(value)).join(' or ')}`;
     default:

@@ -28,10 +28,11 @@ function describeNumber(value: unknown): string {
   return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 
+type Report = (path: string[], message: string) => void;
+
 /** Cross-field checks of one rule; paths are relative to the `sampling` mapping. */
-function checkRule(param: string, rule: SamplingRule, ctx: z.RefinementCtx): void {
-  const issue = (field: string | undefined, message: string) =>
-    ctx.addIssue({ code: 'custom', path: field === undefined ? [param] : [param, field], message });
+function checkRule(param: string, rule: SamplingRule, report: Report): void {
+  const issue = (field: string | undefined, message: string) => report(field === undefined ? [param] : [param, field], message);
   const has = (field: keyof SamplingRule) => Object.hasOwn(rule, field) && rule[field] !== undefined;
 
   if (!has('default') && !has('min') && !has('max') && !has('fixed') && !has('drop')) {
@@ -93,8 +94,13 @@ export const Sampling = z
     z.string().regex(PARAMETER_NAME, 'a parameter name is letters, digits and _'),
     SamplingRule,
   )
-  .superRefine((rules, ctx) => {
-    for (const [param, rule] of Object.entries(rules)) checkRule(param, rule, ctx);
+  .check((ctx) => {
+    // A rule that already failed (a typo'd field, a wrong type) gets no second, confusing message.
+    const failed = new Set(ctx.issues.map((issue) => issue.path?.[0]));
+    for (const [param, rule] of Object.entries(ctx.value)) {
+      if (failed.has(param)) continue;
+      checkRule(param, rule, (path, message) => ctx.issues.push({ code: 'custom', input: rule, path, message }));
+    }
   })
   .meta({ description: 'One rule per request parameter (temperature, top_p, ...).' });
 export type Sampling = z.infer<typeof Sampling>;
