@@ -83,6 +83,25 @@ export function completionObject(model: string, text = ' from the stand-in upstr
   };
 }
 
+/** The Responses API's streamed events for one text answer, as OpenAI sends them. */
+export function responseEvents(model: string, pieces: readonly string[]): string[] {
+  const text = pieces.join('');
+  const item = { type: 'message', id: 'msg_fake', status: 'in_progress', role: 'assistant', content: [] };
+  const done = { ...item, status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] };
+  const started = { ...responseObject(model, text), status: 'in_progress', output: [], usage: null };
+  let sequence = 0;
+  const event = (type: string, data: Record<string, unknown>) => `event: ${type}\n${sseEvent({ type, sequence_number: sequence++, ...data })}`;
+  return [
+    event('response.created', { response: started }),
+    event('response.output_item.added', { output_index: 0, item }),
+    event('response.content_part.added', { item_id: 'msg_fake', output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+    ...pieces.map((delta) => event('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta, logprobs: [] })),
+    event('response.output_text.done', { item_id: 'msg_fake', output_index: 0, content_index: 0, text, logprobs: [] }),
+    event('response.output_item.done', { output_index: 0, item: done }),
+    event('response.completed', { response: responseObject(model, text) }),
+  ];
+}
+
 /** Answers as OpenAI would for the routes the tests use; streams when the body asks. */
 export const defaultHandler: Handler = (request, response) => {
   const path = request.url.split('?')[0];
@@ -96,8 +115,22 @@ export const defaultHandler: Handler = (request, response) => {
     response.end(sseEvent('[DONE]'));
     return;
   }
-  if (path === '/v1/responses' && request.method === 'POST') return sendJson(response, 200, responseObject(model));
-  if (path === '/v1/completions' && request.method === 'POST') return sendJson(response, 200, completionObject(model));
+  if (path === '/v1/responses' && request.method === 'POST') {
+    if (!streaming) return sendJson(response, 200, responseObject(model));
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const event of responseEvents(model, ['Hello', ' from', ' upstream'])) response.write(event);
+    response.end();
+    return;
+  }
+  if (path === '/v1/completions' && request.method === 'POST') {
+    if (!streaming) return sendJson(response, 200, completionObject(model));
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const piece of [' from', ' upstream']) {
+      response.write(sseEvent({ ...completionObject(model, piece), usage: undefined, choices: [{ index: 0, text: piece, logprobs: null, finish_reason: null }] }));
+    }
+    response.end(sseEvent('[DONE]'));
+    return;
+  }
   if (path === '/v1/models' && request.method === 'GET') {
     return sendJson(response, 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1_700_000_000, owned_by: 'system' }] });
   }

@@ -1,0 +1,97 @@
+// The Worker as a user runs and deploys it: `wrangler dev` from the repository root compiles
+// policies/ in its build step; a bad setting answers 500; a bad policy fails the build.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeUpstream } from '../support/fake-upstream.ts';
+import { startWranglerDev } from '../support/runtimes.ts';
+
+const run = promisify(execFile);
+const wrangler = (args: string[]) => run(process.execPath, ['node_modules/wrangler/bin/wrangler.js', ...args], {
+  env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: 'true' },
+  timeout: 60_000,
+});
+
+describe('wrangler dev from the repository root', () => {
+  const upstream = new FakeUpstream();
+  beforeAll(async () => {
+    await upstream.start();
+  });
+  afterAll(async () => {
+    await upstream.stop();
+  });
+
+  it('serves the shipped policies, compiled by the build step', async () => {
+    const dev = await startWranglerDev(['--var', `OPENAI_BASE_URL:${upstream.url}`]);
+    try {
+      expect(dev.output()).toContain('[custom build] temperance: 4 policies in policies valid');
+      const openai = new OpenAI({ baseURL: `${dev.url}/v1`, apiKey: 'sk-client', maxRetries: 0 });
+      const { response } = await openai.chat.completions.create({ model: 'support-bot', messages: [{ role: 'user', content: 'Where is my order?' }], temperature: 1.2 }).withResponse();
+      expect(response.headers.get('x-temperance-policy')).toBe('support');
+      expect(upstream.last.json()).toMatchObject({
+        model: 'ft:gpt-4o-mini-2024-07-18:acme:support:9xYzAbC', temperature: 0.8, top_p: 0.9,
+        messages: [{ role: 'system', content: expect.stringMatching(/^You are Acme's support assistant\./) }, { role: 'user', content: 'Where is my order?' }],
+      });
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('answers every request with 500 gateway_misconfigured when a setting is wrong, forwarding nothing', async () => {
+    upstream.reset();
+    const dev = await startWranglerDev(['--var', `OPENAI_BASE_URL:${upstream.url}`, '--var', 'GATEWAY_API_KEYS:gw-SECRET-1']);
+    try {
+      const response = await fetch(`${dev.url}/v1/chat/completions`, { method: 'POST', body: '{"model":"support-bot","messages":[]}' });
+      expect(response.status).toBe(500);
+      const body = await response.json();
+      expect(body).toMatchObject({ error: { type: 'server_error', code: 'gateway_misconfigured', message: expect.stringContaining('GATEWAY_API_KEYS') } });
+      expect(JSON.stringify(body)).not.toContain('gw-SECRET-1');
+      expect(upstream.requests).toHaveLength(0);
+    } finally {
+      await dev.close();
+    }
+  });
+});
+
+describe('wrangler deploy --dry-run', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'temperance-build-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('bundles a deployable Worker well under the free plan limit (3 MiB compressed)', async () => {
+    const out = join(dir, 'bundle');
+    await wrangler(['deploy', '--dry-run', '--outdir', out]);
+    const files = await readdir(out);
+    const worker = files.find((file) => file.endsWith('.js'));
+    expect(worker).toBeDefined();
+    const code = await readFile(join(out, worker ?? ''));
+    expect(code.toString()).toContain('ft:gpt-4o-mini-2024-07-18:acme:support:9xYzAbC');
+    expect(gzipSync(code).length).toBeLessThan(3 * 1024 * 1024);
+  });
+
+  it('fails the build with the file, field and problem when a policy is invalid', async () => {
+    const policies = join(dir, 'policies');
+    await mkdir(policies);
+    await writeFile(join(policies, 'support.yaml'), 'model: m\nsampling:\n  temperature: { default: 1.4, max: 0.8 }\n');
+    const root = process.cwd();
+    const config = join(dir, 'wrangler.toml');
+    await writeFile(config, [
+      'name = "temperance-broken"', `main = "${join(root, 'src/worker.ts')}"`, 'compatibility_date = "2026-11-01"',
+      '[build]', `command = "${process.execPath} ${join(root, 'scripts/compile-policies.ts')} --dir ${policies} --out ${join(dir, 'compiled.json')}"`,
+      '[alias]', `"temperance-policies" = "${join(dir, 'compiled.json')}"`,
+    ].join('\n'));
+    const failure = await wrangler(['deploy', '--dry-run', '--outdir', join(dir, 'broken-out'), '-c', config]).then(() => undefined, (error: unknown) => error);
+    expect(failure).toBeInstanceOf(Error);
+    const output = failure instanceof Error && 'stderr' in failure ? `${String(failure.stderr)}${'stdout' in failure ? String(failure.stdout) : ''}` : '';
+    expect(output).toContain(`${join(policies, 'support.yaml')}: sampling.temperature.default: 1.4 is above max 0.8`);
+  });
+});
