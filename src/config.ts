@@ -61,6 +61,11 @@ export const ConfigSchema = z
     ALLOW_ANONYMOUS: bool(false),
     MAX_BODY_BYTES: integer(16 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     UPSTREAM_TIMEOUT_MS: integer(600_000, 1, 2_147_483_647),
+    // A stream with no byte for this long is ended with an error event (reasoning models can
+    // think for minutes before the first token: keep it generous).
+    UPSTREAM_IDLE_TIMEOUT_MS: integer(300_000, 1, 2_147_483_647),
+    UPSTREAM_RETRIES: integer(0, 0, 5),
+    UPSTREAM_RETRY_MAX_DELAY_MS: integer(10_000, 0, 120_000),
     OTEL_EXPORTER_OTLP_ENDPOINT: optional(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' })),
     OTEL_EXPORTER_OTLP_HEADERS: optional(z.string()),
     OTEL_SERVICE_NAME: z.preprocess(unsetIfEmpty, z.string().default('temperance')),

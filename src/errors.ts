@@ -15,6 +15,9 @@ export const ERROR_KINDS = {
   internal_error: { status: 500, type: 'server_error' },
   upstream_unreachable: { status: 502, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
+  // Sent as SSE error events once a stream has started (the status is already 200 then).
+  upstream_idle_timeout: { status: 504, type: 'server_error' },
+  upstream_stream_cut: { status: 502, type: 'server_error' },
 } as const satisfies Record<string, { status: number; type: string }>;
 
 export type ErrorKind = keyof typeof ERROR_KINDS;

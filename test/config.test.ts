@@ -14,7 +14,7 @@ describe('parseConfig', () => {
       config: {
         OPENAI_BASE_URL: 'https://api.openai.com/v1', OPENAI_API_KEY: undefined, GATEWAY_API_KEYS: [], UNLISTED_MODELS: 'pass',
         PORT: 8787, HOST: '127.0.0.1', POLICIES_DIR: './policies', ALLOW_ANONYMOUS: false, MAX_BODY_BYTES: 16_777_216,
-        UPSTREAM_TIMEOUT_MS: 600_000, OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_HEADERS: undefined,
+        UPSTREAM_TIMEOUT_MS: 600_000, UPSTREAM_IDLE_TIMEOUT_MS: 300_000, UPSTREAM_RETRIES: 0, UPSTREAM_RETRY_MAX_DELAY_MS: 10_000, OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_HEADERS: undefined,
         OTEL_SERVICE_NAME: 'temperance', OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: false, ADMIN_API_KEY: undefined,
       },
     });
@@ -42,6 +42,7 @@ describe('parseConfig', () => {
     [{ PORT: '70000' }, 'PORT: must be at most 65535'],
     [{ MAX_BODY_BYTES: '0' }, 'MAX_BODY_BYTES: must be at least 1'],
     [{ UPSTREAM_TIMEOUT_MS: '-5' }, 'UPSTREAM_TIMEOUT_MS: must be a whole number'],
+    [{ UPSTREAM_RETRIES: '6' }, 'UPSTREAM_RETRIES: must be at most 5'],
     [{ UNLISTED_MODELS: 'block' }, 'UNLISTED_MODELS: must be pass or reject'],
     [{ ALLOW_ANONYMOUS: 'yes' }, 'ALLOW_ANONYMOUS: must be true, false, 1 or 0'],
     [{ OPENAI_BASE_URL: 'ftp://x' }, 'OPENAI_BASE_URL: must be an http or https URL'],

@@ -1,7 +1,10 @@
 // One upstream call: the request goes out with the client's hang-up signal and a deadline for
-// the response headers; the response comes back as a stream, never read whole.
+// the response headers, is retried (when allowed) before any byte reaches the client, and the
+// response comes back as a stream, never read whole.
 import { gatewayError, type GatewayError } from '../errors.ts';
+import { guardEventStream } from './event-stream-guard.ts';
 import { clientResponseHeaders } from './headers.ts';
+import { isRetryableStatus, retryDelay, wait } from './retry-delay.ts';
 
 export type UpstreamRequest = {
   url: string;
@@ -12,9 +15,16 @@ export type UpstreamRequest = {
   signal: AbortSignal;
   /** From the body fully sent until the response headers; a streaming response body is never cut by it. */
   timeoutMs: number;
+  /** Longest silence inside a streamed (SSE) answer before it is ended with an error event. */
+  idleTimeoutMs: number;
+  /** Further attempts after a connection failure or a retryable status; only for bodies that can be sent again. */
+  retries: number;
+  maxRetryDelayMs: number;
 };
 
-export type Forwarded = { ok: true; response: Response } | { ok: false; error: GatewayError };
+export type Forwarded = { ok: true; response: Response; attempts: number } | { ok: false; error: GatewayError; attempts: number };
+
+type Attempt = { ok: true; response: Response } | { ok: false; error: GatewayError; retryable: boolean };
 
 class UpstreamTimeout extends Error {}
 
@@ -23,7 +33,12 @@ function afterLastChunk(body: ReadableStream<Uint8Array>, start: () => void): Re
   return body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: start }));
 }
 
-export async function forward(fetchUpstream: typeof fetch, request: UpstreamRequest, host: string): Promise<Forwarded> {
+function failureReason(error: unknown): string {
+  if (error instanceof Error && error.cause instanceof Error) return error.cause.message;
+  return error instanceof Error ? error.message : 'unknown error';
+}
+
+async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest, host: string): Promise<Attempt> {
   const deadline = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let answered = false;
@@ -31,7 +46,7 @@ export async function forward(fetchUpstream: typeof fetch, request: UpstreamRequ
     // An upstream may answer before it has read the whole body: then there is nothing to time.
     if (!answered) timer = setTimeout(() => deadline.abort(new UpstreamTimeout()), request.timeoutMs);
   };
-  let body: Uint8Array | ReadableStream<Uint8Array> | null = request.body;
+  let body = request.body;
   if (body instanceof ReadableStream) body = afterLastChunk(body, startClock);
   else startClock();
 
@@ -45,25 +60,41 @@ export async function forward(fetchUpstream: typeof fetch, request: UpstreamRequ
       // A streamed request body needs half-duplex on Node's fetch; workerd ignores it.
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     });
-    return {
-      ok: true,
-      response: new Response(response.body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: clientResponseHeaders(response.headers),
-      }),
-    };
+    return { ok: true, response };
   } catch (error) {
     if (deadline.signal.aborted) {
-      return { ok: false, error: gatewayError('upstream_timeout', `the upstream (${host}) sent no response headers within ${request.timeoutMs} ms`) };
+      return { ok: false, retryable: false, error: gatewayError('upstream_timeout', `The upstream (${host}) sent no response headers within ${request.timeoutMs} ms.`) };
     }
     if (request.signal.aborted) {
-      return { ok: false, error: gatewayError('upstream_unreachable', 'the client closed the request before the upstream answered') };
+      return { ok: false, retryable: false, error: gatewayError('upstream_unreachable', 'The client closed the request before the upstream answered.') };
     }
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : 'unknown error';
-    return { ok: false, error: gatewayError('upstream_unreachable', `the upstream (${host}) could not be reached: ${reason}`) };
+    return { ok: false, retryable: true, error: gatewayError('upstream_unreachable', `The upstream (${host}) could not be reached: ${failureReason(error)}`) };
   } finally {
     answered = true;
     clearTimeout(timer);
+  }
+}
+
+function toClient(response: Response, request: UpstreamRequest, host: string): Response {
+  const streamed = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+  const body = streamed && response.body !== null ? guardEventStream(response.body, request.idleTimeoutMs, host) : response.body;
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: clientResponseHeaders(response.headers) });
+}
+
+export async function forward(fetchUpstream: typeof fetch, request: UpstreamRequest, host: string): Promise<Forwarded> {
+  // A streamed request body is read as it is sent: it cannot be sent a second time.
+  const replayable = !(request.body instanceof ReadableStream);
+  for (let attempt = 0; ; attempt += 1) {
+    const outcome = await attemptOnce(fetchUpstream, request, host);
+    const mayRetry = replayable && attempt < request.retries && !request.signal.aborted;
+    if (outcome.ok) {
+      const delay = mayRetry && isRetryableStatus(outcome.response.status) ? retryDelay(outcome.response.headers, attempt, request.maxRetryDelayMs) : undefined;
+      if (delay === undefined) return { ok: true, response: toClient(outcome.response, request, host), attempts: attempt + 1 };
+      await outcome.response.body?.cancel();
+      await wait(delay, request.signal);
+    } else {
+      if (!(mayRetry && outcome.retryable)) return { ok: false, error: outcome.error, attempts: attempt + 1 };
+      await wait(retryDelay(undefined, attempt, request.maxRetryDelayMs) ?? 0, request.signal);
+    }
   }
 }

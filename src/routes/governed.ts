@@ -8,7 +8,7 @@ import type { RouteAdapter } from '../policy/routes/route.ts';
 import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
-import { POLICY_HEADER, upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv } from './context.ts';
+import { POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv } from './context.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -64,12 +64,15 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps) {
     }
 
     const forwarded = await forward(deps.fetch, {
-      url: upstreamUrl(config, new URL(request.url)),
+      url: `${config.OPENAI_BASE_URL}${route.path}${new URL(request.url).search}`,
       method: 'POST',
       headers,
       body: outgoing,
       signal: request.signal,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
+      retries: config.UPSTREAM_RETRIES,
+      maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
     const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
     if (!forwarded.ok) return errorResponse(forwarded.error, extra);

@@ -23,6 +23,9 @@ export function passThroughRoute(deps: GatewayDeps) {
       body: request.body,
       signal: request.signal,
       timeoutMs: deps.config.UPSTREAM_TIMEOUT_MS,
+      idleTimeoutMs: deps.config.UPSTREAM_IDLE_TIMEOUT_MS,
+      retries: deps.config.UPSTREAM_RETRIES,
+      maxRetryDelayMs: deps.config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
     return forwarded.ok ? forwarded.response : errorResponse(forwarded.error);
   };

@@ -1,7 +1,15 @@
-import { describe } from 'vitest';
+import { afterAll, describe } from 'vitest';
 import { workerdRuntime } from '../support/runtimes.ts';
 import { defineGatewayCases } from './gateway.cases.ts';
+import { defineFaultCases } from './faults.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 
 describe('the gateway on workerd', () => defineGatewayCases(workerdRuntime));
 describe('responses and completions on workerd', () => defineRouteCases(workerdRuntime));
+
+const abortLatency = new Map<string, number>();
+describe('faults on workerd', () => defineFaultCases(workerdRuntime, abortLatency));
+afterAll(() => {
+  // The measured hang-up → upstream-closed latencies, for the record (no timing is asserted tighter than the tests do).
+  for (const [name, ms] of abortLatency) console.log(`abort latency ${name}: ${ms.toFixed(1)} ms`);
+});

@@ -10,11 +10,13 @@ export type Recorded = {
   body: Buffer;
   text: string;
   json: () => Record<string, unknown>;
+  /** Resolves with performance.now() when the gateway closes the connection before the answer ended. */
+  closedEarly: Promise<number>;
 };
 
 export type Handler = (request: Recorded, response: ServerResponse) => void | Promise<void>;
 
-function record(request: IncomingMessage, body: Buffer): Recorded {
+function record(request: IncomingMessage, body: Buffer, closedEarly: Promise<number>): Recorded {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -26,6 +28,7 @@ function record(request: IncomingMessage, body: Buffer): Recorded {
     headers,
     body,
     text,
+    closedEarly,
     json: () => {
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
@@ -167,11 +170,15 @@ export class FakeUpstream {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const recorded = record(request, Buffer.concat(chunks));
-        this.requests.push(recorded);
-        response.on('close', () => {
-          if (!response.writableFinished) this.closedEarly += 1;
+        const closedEarly = new Promise<number>((resolve) => {
+          response.on('close', () => {
+            if (response.writableFinished) return;
+            this.closedEarly += 1;
+            resolve(performance.now());
+          });
         });
+        const recorded = record(request, Buffer.concat(chunks), closedEarly);
+        this.requests.push(recorded);
         Promise.resolve(this.handler(recorded, response)).catch((error: unknown) => {
           response.destroy(error instanceof Error ? error : new Error(String(error)));
         });

@@ -8,6 +8,7 @@ const TEXT_PARTS = ['text'] as const;
 
 export const chatRoute: RouteAdapter = {
   route: 'chat',
+  path: '/chat/completions',
   applySystem(body, system) {
     const { messages } = body;
     if (!Array.isArray(messages)) {

@@ -3,6 +3,7 @@ import type { RouteAdapter } from './route.ts';
 
 export const completionsRoute: RouteAdapter = {
   route: 'completions',
+  path: '/completions',
   applySystem(body) {
     return {
       ok: true,

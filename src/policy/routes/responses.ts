@@ -19,6 +19,7 @@ function withInput(body: JsonObject, items: unknown[] | undefined, instructions:
 
 export const responsesRoute: RouteAdapter = {
   route: 'responses',
+  path: '/responses',
   applySystem(body, system): SystemOutcome {
     const { input, instructions } = body;
     if (instructions !== undefined && instructions !== null && typeof instructions !== 'string') {

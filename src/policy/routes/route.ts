@@ -11,6 +11,8 @@ export type SystemOutcome =
 
 export type RouteAdapter = {
   route: Route;
+  /** The upstream path, under OPENAI_BASE_URL: `/v1/chat/completions/` from a client still goes here. */
+  path: string;
   /** Delivers the canonical system message. `body` is the engine's own copy: it may be reassigned, not mutated in depth. */
   applySystem(body: JsonObject, system: SystemMessage): SystemOutcome;
 };

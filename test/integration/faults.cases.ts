@@ -1,0 +1,246 @@
+// Fault injection: an upstream that resets, hangs, stalls or cuts a stream, and clients that
+// hang up. The gateway answers in OpenAI's error shape, ends broken streams so the SDK raises,
+// and frees the upstream call when the client is gone.
+import { request as httpRequest } from 'node:http';
+import OpenAI, { APIError } from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeUpstream, chatChunk, chatCompletion, sendJson, sseEvent, type Recorded } from '../support/fake-upstream.ts';
+import type { RunningGateway, Runtime } from '../support/runtimes.ts';
+
+const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
+const user = { role: 'user' as const, content: 'Hi!' };
+
+/** A request by hand, for what fetch would normalise or refuse to send. */
+function rawRequest(url: string, path: string, init: { method: string; headers?: Record<string, string>; body?: string[] }): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const request = httpRequest({ host: target.hostname, port: target.port, path, method: init.method, headers: init.headers }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    for (const chunk of init.body ?? []) request.write(chunk);
+    request.end();
+  });
+}
+
+function nextRequest(upstream: FakeUpstream, count: number): Promise<Recorded> {
+  return expect.poll(() => upstream.requests.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count).then(() => {
+    const recorded = upstream.requests[count - 1];
+    if (recorded === undefined) throw new Error('no request');
+    return recorded;
+  });
+}
+
+export function defineFaultCases(runtime: Runtime, measured: Map<string, number>): void {
+  const upstream = new FakeUpstream();
+  let gateway: RunningGateway;
+  let openai: OpenAI;
+
+  beforeAll(async () => {
+    await upstream.start();
+    gateway = await runtime.start({
+      OPENAI_BASE_URL: upstream.url, UPSTREAM_TIMEOUT_MS: '400', UPSTREAM_IDLE_TIMEOUT_MS: '400',
+      UPSTREAM_RETRIES: '2', UPSTREAM_RETRY_MAX_DELAY_MS: '300', MAX_BODY_BYTES: '4096',
+    });
+    openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-client-key-0004', maxRetries: 0 });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream.stop();
+  });
+  beforeEach(() => upstream.reset());
+
+  describe('upstream faults before the first byte', () => {
+    it('a reset connection, every time: 502 in OpenAI shape after the allowed retries', async () => {
+      upstream.handler = (_request, response) => { response.socket?.destroy(); };
+      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(APIError);
+      expect(error).toMatchObject({ status: 502, code: 'upstream_unreachable', type: 'server_error' });
+      expect(upstream.requests).toHaveLength(3);
+    });
+
+    it('a reset, then an answer: retried, the client sees only the answer', async () => {
+      upstream.handler = (request, response) => {
+        if (upstream.requests.length === 1) response.socket?.destroy();
+        else sendJson(response, 200, chatCompletion(String(request.json().model)));
+      };
+      const reply = await openai.chat.completions.create({ model: CLAMP, messages: [user] });
+      expect(reply.choices[0]?.message.content).toBe('Hello from the stand-in upstream.');
+      expect(upstream.requests).toHaveLength(2);
+    });
+
+    it('429 with retry-after-ms, then an answer: retried after the wait it asked for', async () => {
+      upstream.handler = (request, response) => {
+        if (upstream.requests.length === 1) sendJson(response, 429, { error: { message: 'slow down', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, { 'retry-after-ms': '120' });
+        else sendJson(response, 200, chatCompletion(String(request.json().model)));
+      };
+      const started = performance.now();
+      await openai.chat.completions.create({ model: CLAMP, messages: [user] });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(110);
+      expect(upstream.requests).toHaveLength(2);
+      expect(upstream.requests[1]?.text).toBe(upstream.requests[0]?.text);
+    });
+
+    it('a Retry-After longer than the cap is not waited for: the client gets the 429 and its Retry-After', async () => {
+      upstream.handler = (_request, response) => sendJson(response, 429, { error: { message: 'later', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, { 'retry-after': '30' });
+      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+      expect(error instanceof APIError && error.headers?.get('retry-after')).toBe('30');
+      expect(upstream.requests).toHaveLength(1);
+    });
+
+    it('5xx on every attempt: the last one reaches the client unchanged', async () => {
+      upstream.handler = (_request, response) => sendJson(response, 503, { error: { message: `busy ${upstream.requests.length}`, type: 'server_error', param: null, code: null } });
+      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ status: 503, message: expect.stringContaining('busy 3') });
+      expect(upstream.requests).toHaveLength(3);
+    });
+
+    it('no response headers within UPSTREAM_TIMEOUT_MS: 504, and the upstream call is abandoned', async () => {
+      upstream.handler = () => {};
+      const started = performance.now();
+      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      const elapsed = performance.now() - started;
+      expect(error).toMatchObject({ status: 504, code: 'upstream_timeout' });
+      expect(elapsed).toBeGreaterThanOrEqual(390);
+      expect(elapsed).toBeLessThan(5000);
+      await upstream.last.closedEarly;
+    });
+  });
+
+  describe('streams that break', () => {
+    it('a stream cut mid-way ends so that the SDK raises instead of returning a short answer', async () => {
+      upstream.handler = (request, response) => {
+        const model = String(request.json().model);
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(sseEvent(chatChunk(model, 'Half an')));
+        setTimeout(() => response.socket?.destroy(), 50);
+      };
+      const pieces: string[] = [];
+      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
+      const error = await (async () => {
+        for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+      })().catch((caught: unknown) => caught);
+      expect(pieces).toEqual(['Half an']);
+      expect(error).toBeInstanceOf(Error);
+      if (error instanceof APIError) expect(error.code).toBe('upstream_stream_cut');
+    });
+
+    it('a stream that goes silent is ended with an error event after UPSTREAM_IDLE_TIMEOUT_MS', async () => {
+      upstream.handler = (request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(sseEvent(chatChunk(String(request.json().model), 'Thinking')));
+      };
+      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
+      const pieces: string[] = [];
+      const error = await (async () => {
+        for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+      })().catch((caught: unknown) => caught);
+      expect(pieces).toEqual(['Thinking']);
+      expect(error).toBeInstanceOf(APIError);
+      expect(error).toMatchObject({ code: 'upstream_idle_timeout', type: 'server_error' });
+      await upstream.last.closedEarly;
+    });
+  });
+
+  describe('clients that hang up', () => {
+    it('mid-stream: the upstream connection is closed', async () => {
+      let timer: ReturnType<typeof setInterval> | undefined;
+      upstream.handler = (request, response) => {
+        const model = String(request.json().model);
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        // workerd notices a hang-up only when it next writes: the upstream keeps sending.
+        timer = setInterval(() => response.write(sseEvent(chatChunk(model, '.'))), 25);
+        response.on('close', () => clearInterval(timer));
+      };
+      const controller = new AbortController();
+      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true }, { signal: controller.signal });
+      let abortedAt = 0;
+      await (async () => {
+        for await (const _chunk of stream) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      })().catch(() => {});
+      const closedAt = await upstream.last.closedEarly;
+      clearInterval(timer);
+      measured.set(`${runtime.name} mid-stream`, closedAt - abortedAt);
+      expect(closedAt - abortedAt).toBeLessThan(1000);
+    });
+
+    it('before the answer: the pending upstream call is abandoned', async () => {
+      let timer: ReturnType<typeof setInterval> | undefined;
+      upstream.handler = (_request, response) => {
+        // Headers come late (after the client left); the body keeps coming.
+        setTimeout(() => {
+          if (response.destroyed) return;
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          timer = setInterval(() => response.write(': keep-alive\n\n'), 25);
+        }, 250);
+        response.on('close', () => clearInterval(timer));
+      };
+      const controller = new AbortController();
+      const pending = openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true }, { signal: controller.signal }).catch(() => undefined);
+      const recorded = await nextRequest(upstream, 1);
+      const abortedAt = performance.now();
+      controller.abort();
+      await pending;
+      const closedAt = await recorded.closedEarly;
+      clearInterval(timer);
+      measured.set(`${runtime.name} before headers`, closedAt - abortedAt);
+      expect(closedAt - abortedAt).toBeLessThan(1500);
+    });
+  });
+
+  describe('limits and routing', () => {
+    it('a chunked body over MAX_BODY_BYTES gets 413 without being forwarded', async () => {
+      const chunk = `{"model":"${CLAMP}","messages":[{"role":"user","content":"${'x'.repeat(3000)}`;
+      const { status, body } = await rawRequest(gateway.url, '/v1/chat/completions', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: [chunk, `${'y'.repeat(3000)}"}]}`],
+      });
+      expect(status).toBe(413);
+      expect(JSON.parse(body)).toMatchObject({ error: { code: 'request_too_large', type: 'invalid_request_error' } });
+      expect(upstream.requests).toHaveLength(0);
+    });
+
+    it('exactly MAX_BODY_BYTES passes', async () => {
+      const head = `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"`;
+      const tail = '"}]}';
+      const body = `${head}${'x'.repeat(4096 - head.length - tail.length)}${tail}`;
+      expect(body.length).toBe(4096);
+      const { status } = await rawRequest(gateway.url, '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '4096' }, body: [body] });
+      expect(status).toBe(200);
+      expect(upstream.last.text).toBe(body);
+    });
+
+    it.each([
+      ['/v1/../admin', 404],
+      ['/v1/%2e%2e/admin', 404],
+      ['/v1/files%2F..%2Fadmin', 404],
+      ['/v2/models', 404],
+      ['/admin', 404],
+    ])('%s is not forwarded (%i)', async (path, status) => {
+      const response = await rawRequest(gateway.url, path, { method: 'GET' });
+      expect(response.status).toBe(status);
+      expect(JSON.parse(response.body)).toMatchObject({ error: { type: 'invalid_request_error' } });
+      expect(upstream.requests).toHaveLength(0);
+    });
+
+    it('a trailing slash or a dot segment cannot slip a governed route past its policy', async () => {
+      for (const path of ['/v1/chat/completions/', '/v1/x/../chat/completions']) {
+        const { status } = await rawRequest(gateway.url, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: [JSON.stringify({ model: 'clampy', messages: [user], temperature: 2 })] });
+        expect(status).toBe(200);
+        expect(upstream.last.json()).toMatchObject({ model: CLAMP, temperature: 0.8 });
+      }
+    });
+
+    it('the upstream host is never the client\'s to choose', async () => {
+      await rawRequest(gateway.url, '/v1//evil.example/chat', { method: 'GET', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } });
+      expect(upstream.last.url).toBe('/v1//evil.example/chat');
+      expect(upstream.last.headers.host).toBe(new URL(upstream.url).host);
+      expect(upstream.last.headers).not.toHaveProperty('x-forwarded-host');
+    });
+  });
+}

@@ -1,0 +1,74 @@
+// The stage that turns a broken or stalled upstream stream into an error the SDK raises.
+import { describe, expect, it } from 'vitest';
+import { guardEventStream } from '../../src/proxy/event-stream-guard.ts';
+
+const encoder = new TextEncoder();
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  return text;
+}
+
+describe('guardEventStream', () => {
+  it('passes a complete stream through untouched, chunk for chunk', async () => {
+    const chunks = ['data: {"a":1}\n\n', 'data: [DONE]\n\n'];
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    });
+    const seen: string[] = [];
+    for await (const chunk of guardEventStream(source, 1000, 'upstream.test')) seen.push(new TextDecoder().decode(chunk));
+    expect(seen).toEqual(chunks);
+  });
+
+  it('ends a stream that errors with an SSE error event after ending the half-written one', async () => {
+    let pulls = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls += 1;
+        if (pulls === 1) controller.enqueue(encoder.encode('data: {"par'));
+        else controller.error(new Error('socket hang up'));
+      },
+    }, { highWaterMark: 0 });
+    const text = await readAll(guardEventStream(source, 1000, 'upstream.test'));
+    expect(text).toBe('data: {"par\n\ndata: {"error":{"message":"The upstream (upstream.test) stream broke off before it was complete.","type":"server_error","param":null,"code":"upstream_stream_cut"}}\n\n');
+  });
+
+  it('ends a silent stream after the idle time, and cancels the upstream', async () => {
+    let cancelled: unknown;
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(encoder.encode('data: {"a":1}\n\n'));
+      },
+      cancel(reason) {
+        cancelled = reason;
+      },
+    });
+    const started = performance.now();
+    const text = await readAll(guardEventStream(source, 50, 'upstream.test'));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    expect(text).toContain('"code":"upstream_idle_timeout"');
+    expect(text.startsWith('data: {"a":1}\n\n')).toBe(true);
+    await expect.poll(() => cancelled).toBeDefined();
+  });
+
+  it('cancels the upstream when the client goes away', async () => {
+    let cancelled = false;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(encoder.encode('data: x\n\n'));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const reader = guardEventStream(source, 1000, 'upstream.test').getReader();
+    await reader.read();
+    await reader.cancel('client left');
+    expect(cancelled).toBe(true);
+  });
+});
