@@ -1,6 +1,6 @@
 // Policy files (text) → validated policy data, or every error at once. Pure: the caller reads
 // the files (Node at start and on change, the Worker's build step at build time).
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PolicyFile } from './schema.ts';
 import { buildPolicySet, type LoadedFile, type PolicySet } from './policy-set.ts';
@@ -52,6 +52,15 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
 function formatIssue(path: string, issue: z.core.$ZodIssue): string {
   const where = issue.path.map(String).join('.');
   return where === '' ? `${path}: ${issue.message}` : `${path}: ${where}: ${issue.message}`;
+}
+
+function parseYaml(text: string): unknown {
+  const document = parseDocument(text, { prettyErrors: false });
+  // Warnings (an unknown directive, an unresolved !tag) would silently change what the file
+  // says: a policy file is plain YAML or it is refused.
+  const [problem] = [...document.errors, ...document.warnings];
+  if (problem !== undefined) throw problem;
+  return document.toJS();
 }
 
 function parseText(source: PolicySource): LoadResult<unknown> {

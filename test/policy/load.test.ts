@@ -111,6 +111,7 @@ describe('validation errors name the file, the field path and the problem', () =
   it('reports unreadable YAML and JSON with the file name', () => {
     expect(errorsOf('model: [unclosed')[0]).toMatch(/^policies\/support\.yaml: cannot be read as YAML: /);
     expect(errorsOf('model: a\nmodel: b')[0]).toMatch(/^policies\/support\.yaml: cannot be read as YAML: .*unique/i);
+    expect(errorsOf('model: !secret m')[0]).toMatch(/^policies\/support\.yaml: cannot be read as YAML: .*tag/i);
     expect(errorsOf('{"model":', 'policies/x.json')[0]).toMatch(/^policies\/x\.json: cannot be read as JSON: /);
   });
 
