@@ -1,5 +1,6 @@
 // Every error the gateway itself returns, in OpenAI's error body shape: the fields openai-node's
 // APIError reads (message, type, param, code). Nothing else writes error JSON.
+import { redactKeyLike } from './redact.ts';
 
 export const ERROR_KINDS = {
   invalid_json: { status: 400, type: 'invalid_request_error' },
@@ -35,7 +36,8 @@ export type ErrorBody = {
 
 export function errorBody(error: GatewayError): ErrorBody {
   return {
-    error: { message: error.message, type: ERROR_KINDS[error.kind].type, param: error.param ?? null, code: error.kind },
+    // Messages may quote client input (a model name): a key pasted there is not echoed back.
+    error: { message: redactKeyLike(error.message), type: ERROR_KINDS[error.kind].type, param: error.param ?? null, code: error.kind },
   };
 }
 

@@ -24,7 +24,12 @@ function build(env: WorkerEnv): Handler {
   const config = parseConfig(env);
   if (!config.ok) return misconfigured(config.errors);
   const set = policies.value;
-  const app = createGateway({ config: config.config, policies: () => set, fetch: (input, init) => fetch(input, init) });
+  const app = createGateway({
+    config: config.config,
+    policies: () => set,
+    fetch: (input, init) => fetch(input, init),
+    log: (line) => console.log(JSON.stringify(line)),
+  });
   return (request, _env, ctx) => app.fetch(request, {}, ctx);
 }
 

@@ -37,7 +37,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
-  const app = createGateway({ config, policies: () => current, fetch: globalThis.fetch });
+  const app = createGateway({ config, policies: () => current, fetch: globalThis.fetch, log });
   const reload = async (): Promise<string[]> => {
     const next = await readPolicies(config.POLICIES_DIR);
     if (!next.ok) {

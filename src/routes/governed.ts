@@ -1,14 +1,14 @@
 // The routes that run a model (chat completions, responses, completions): the request's policy
 // is applied before it is forwarded.
 import type { Context } from 'hono';
-import { errorResponse, gatewayError, type GatewayError } from '../errors.ts';
+import { gatewayError, type GatewayError } from '../errors.ts';
 import { applyPolicy } from '../policy/apply.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
 import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
-import { POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv } from './context.ts';
+import { fail, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv } from './context.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -22,8 +22,9 @@ async function readJsonBody(request: Request, limit: number): Promise<ParsedBody
   try {
     body = JSON.parse(decoder.decode(read.bytes));
   } catch (error) {
-    const detail = error instanceof Error ? error.message : 'invalid JSON';
-    return { ok: false, error: gatewayError('invalid_json', `The request body is not valid JSON: ${detail}`) };
+    // The parser's own message quotes the body, which may hold anything: give only the position.
+    const position = error instanceof Error ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+    return { ok: false, error: gatewayError('invalid_json', `The request body is not valid JSON${position === undefined ? '' : ` (at position ${position})`}.`) };
   }
   if (!isJsonObject(body)) return { ok: false, error: gatewayError('invalid_request', 'The request body must be a JSON object.') };
   return { ok: true, bytes: read.bytes, body };
@@ -36,11 +37,14 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps) {
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     const request = c.req.raw;
     const parsed = await readJsonBody(request, config.MAX_BODY_BYTES);
-    if (!parsed.ok) return errorResponse(parsed.error);
+    if (!parsed.ok) return fail(c, parsed.error);
     const { body } = parsed;
     if (body.model !== undefined && typeof body.model !== 'string') {
-      return errorResponse(gatewayError('invalid_type', 'model must be a string', 'model'));
+      return fail(c, gatewayError('invalid_type', 'model must be a string', 'model'));
     }
+    const facts = c.get('facts');
+    if (typeof body.model === 'string') facts.model = body.model;
+    facts.stream = body.stream === true;
     const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
 
     let outgoing: Uint8Array = parsed.bytes;
@@ -49,13 +53,14 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps) {
     if (resolution === null) {
       if (config.UNLISTED_MODELS === 'reject') {
         const named = typeof body.model === 'string' ? `The model ${JSON.stringify(body.model)} is` : 'A request without a model is';
-        return errorResponse(gatewayError('model_not_allowed', `${named} not governed by any policy of this gateway (UNLISTED_MODELS=reject).`, 'model'));
+        return fail(c, gatewayError('model_not_allowed', `${named} not governed by any policy of this gateway (UNLISTED_MODELS=reject).`, 'model'));
       }
     } else {
       const { policy } = resolution;
       policyName = policy.name;
+      facts.policy = policy.name;
       const result = applyPolicy(body, policy, route);
-      if (!result.ok) return errorResponse(result.error, { [POLICY_HEADER]: policy.name });
+      if (!result.ok) return fail(c, result.error, { [POLICY_HEADER]: policy.name });
       // Unchanged bodies go out as the client's own bytes: JSON.parse loses integers above 2^53.
       if (result.changed) {
         outgoing = encoder.encode(JSON.stringify(result.body));
@@ -74,8 +79,9 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps) {
       retries: config.UPSTREAM_RETRIES,
       maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
+    facts.attempts = forwarded.attempts;
     const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
-    if (!forwarded.ok) return errorResponse(forwarded.error, extra);
+    if (!forwarded.ok) return fail(c, forwarded.error, extra);
     if (policyName !== undefined) forwarded.response.headers.set(POLICY_HEADER, policyName);
     return forwarded.response;
   };

@@ -1,9 +1,9 @@
 // Every other /v1/ path: forwarded unchanged, its body streamed (file uploads are not limited).
 import type { Context } from 'hono';
-import { errorResponse, gatewayError } from '../errors.ts';
+import { gatewayError } from '../errors.ts';
 import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
-import { upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv } from './context.ts';
+import { fail, upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv } from './context.ts';
 
 // An encoded slash or backslash could name another path once the upstream decodes it.
 const ENCODED_SEPARATOR = /%2f|%5c/i;
@@ -14,7 +14,7 @@ export function passThroughRoute(deps: GatewayDeps) {
     const request = c.req.raw;
     const url = new URL(request.url);
     if (ENCODED_SEPARATOR.test(url.pathname)) {
-      return errorResponse(gatewayError('unknown_url', `Invalid URL (${request.method} ${url.pathname}): encoded slashes are not forwarded.`));
+      return fail(c, gatewayError('unknown_url', `Invalid URL (${request.method} ${url.pathname}): encoded slashes are not forwarded.`));
     }
     const forwarded = await forward(deps.fetch, {
       url: upstreamUrl(deps.config, url),
@@ -27,6 +27,7 @@ export function passThroughRoute(deps: GatewayDeps) {
       retries: deps.config.UPSTREAM_RETRIES,
       maxRetryDelayMs: deps.config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
-    return forwarded.ok ? forwarded.response : errorResponse(forwarded.error);
+    c.get('facts').attempts = forwarded.attempts;
+    return forwarded.ok ? forwarded.response : fail(c, forwarded.error);
   };
 }

@@ -2,10 +2,12 @@ import { afterAll, describe } from 'vitest';
 import { nodeRuntime } from '../support/runtimes.ts';
 import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
+import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 
 describe('the gateway on Node', () => defineGatewayCases(nodeRuntime));
 describe('responses and completions on Node', () => defineRouteCases(nodeRuntime));
+describe('logs and leaks on Node', () => defineLogCases(nodeRuntime));
 
 const abortLatency = new Map<string, number>();
 describe('faults on Node', () => defineFaultCases(nodeRuntime, abortLatency));

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startNodeServer } from '../../src/node/server.ts';
 
-export type RunningGateway = { url: string; close: () => Promise<void> };
+/** A started gateway; `output` is everything it logged so far (Node: its log lines; workerd: wrangler's output). */
+export type RunningGateway = { url: string; close: () => Promise<void>; output: () => string };
 export type Runtime = { name: 'node' | 'workerd'; start: (env: Record<string, string>) => Promise<RunningGateway> };
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,9 +15,10 @@ export const fixturePolicies = fileURLToPath(new URL('../fixtures/policies', imp
 export const nodeRuntime: Runtime = {
   name: 'node',
   async start(env) {
-    const started = await startNodeServer({ POLICIES_DIR: fixturePolicies, ...env, PORT: '0', HOST: '127.0.0.1' }, () => {}, { watch: false });
+    const lines: string[] = [];
+    const started = await startNodeServer({ POLICIES_DIR: fixturePolicies, ...env, PORT: '0', HOST: '127.0.0.1' }, (line) => lines.push(JSON.stringify(line)), { watch: false });
     if (!started.ok) throw new Error(started.errors.join('\n'));
-    return { url: started.gateway.url, close: started.gateway.close };
+    return { url: started.gateway.url, close: started.gateway.close, output: () => lines.join('\n') };
   },
 };
 
@@ -29,7 +31,7 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export type WranglerDev = RunningGateway & { output: () => string };
+export type WranglerDev = RunningGateway;
 
 /** `wrangler dev` as a user runs it, with Node 22 from node_modules (wrangler needs it). */
 export async function startWranglerDev(args: readonly string[], env: Record<string, string> = {}): Promise<WranglerDev> {
