@@ -2,6 +2,7 @@
 // hang up. The gateway answers in OpenAI's error shape, ends broken streams so the SDK raises,
 // and frees the upstream call when the client is gone.
 import { request as httpRequest } from 'node:http';
+import fc from 'fast-check';
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeUpstream, chatChunk, chatCompletion, sendJson, sseEvent, type Recorded } from '../support/fake-upstream.ts';
@@ -191,6 +192,23 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
       clearInterval(timer);
       measured.set(`${runtime.name} before headers`, closedAt - abortedAt);
       expect(closedAt - abortedAt).toBeLessThan(1500);
+    });
+  });
+
+  describe('fuzzed bodies over HTTP', () => {
+    it('every body gets a forwarded answer or an OpenAI-shaped 4xx from the running gateway, never a 5xx', async () => {
+      const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.double(), fc.string());
+      const body = fc.record({
+        model: fc.oneof(fc.constantFrom('clampy', 'ft:gpt-4o-mini:acme:reject:1', 'rabbittext', 'ft:o4-mini:z', 'gpt-4o-mini'), value),
+        messages: fc.oneof(fc.array(fc.record({ role: fc.constantFrom('system', 'user', 'developer'), content: fc.oneof(fc.string(), value) }), { maxLength: 3 }), value),
+        input: value, instructions: value, temperature: value, top_p: value, stream: fc.boolean(),
+      }, { requiredKeys: [] });
+      await fc.assert(fc.asyncProperty(fc.constantFrom('/v1/chat/completions', '/v1/responses', '/v1/completions'), fc.oneof(body.map((b) => JSON.stringify(b)), fc.string()), async (path, text) => {
+        const response = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+        const answer = await response.text();
+        expect(response.status === 200 || (response.status >= 400 && response.status < 500)).toBe(true);
+        if (response.status !== 200 && !answer.includes('Invalid URL')) expect(JSON.parse(answer)).toMatchObject({ error: { message: expect.any(String), type: expect.any(String) } });
+      }), { numRuns: Number(process.env.FUZZ_HTTP_RUNS ?? 150) });
     });
   });
 

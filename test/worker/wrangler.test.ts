@@ -58,6 +58,38 @@ describe('wrangler dev from the repository root', () => {
   });
 });
 
+describe('wrangler dev watching a policy folder', () => {
+  it('rebuilds the Worker when a policy changes, shows a broken policy error, and recovers when it is fixed', { timeout: 90_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'temperance-watch-'));
+    const policies = join(dir, 'policies');
+    await mkdir(policies);
+    await writeFile(join(policies, 'a.yaml'), 'model: ft:a\naliases: [first-name]\n');
+    const root = process.cwd();
+    const config = join(dir, 'wrangler.toml');
+    await writeFile(config, [
+      'name = "temperance-watch"', `main = "${join(root, 'src/worker.ts')}"`, 'compatibility_date = "2026-11-01"',
+      '[build]', `command = "${process.execPath} ${join(root, 'scripts/compile-policies.ts')} --dir ${policies} --out ${join(dir, 'compiled.json')}"`, 'watch_dir = "policies"',
+      '[alias]', `"temperance-policies" = "${join(dir, 'compiled.json')}"`,
+    ].join('\n'));
+    const dev = await startWranglerDev(['-c', config]);
+    // GET /v1/models/{alias} is answered by the gateway itself: no upstream needed.
+    const alias = async (name: string) => (await fetch(`${dev.url}/v1/models/${name}`, { signal: AbortSignal.timeout(2000) }).catch(() => ({ status: 0 }))).status;
+    try {
+      expect(await alias('first-name')).toBe(200);
+      await writeFile(join(policies, 'a.yaml'), 'model: ft:a\naliases: [second-name]\n');
+      await expect.poll(() => alias('second-name'), { timeout: 20_000, interval: 250 }).toBe(200);
+      await writeFile(join(policies, 'a.yaml'), 'model: ft:a\naliases: [third-name]\nsampling: { temperature: { max: 9 } }\n');
+      await expect.poll(() => dev.output(), { timeout: 20_000, interval: 250 }).toContain("sampling.temperature.max: 9 is above temperature's API maximum 2");
+      // wrangler holds requests while its build is broken; a fixed file brings the Worker back.
+      await writeFile(join(policies, 'a.yaml'), 'model: ft:a\naliases: [fourth-name]\n');
+      await expect.poll(() => alias('fourth-name'), { timeout: 20_000, interval: 250 }).toBe(200);
+    } finally {
+      await dev.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('wrangler deploy --dry-run', () => {
   let dir: string;
   beforeAll(async () => {
