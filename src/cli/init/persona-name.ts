@@ -4,7 +4,7 @@
 const ARTICLES = new Set(['a', 'an', 'the', 'my', 'your', 'our']);
 const STOP_WORDS = new Set([
   ...ARTICLES, 'you', 'are', 'is', 'i', 'am', 'be', 'of', 'to', 'and', 'or', 'in', 'into', 'for', 'with', 'that', 'this', 'it',
-  'as', 'on', 'at', 'by', 'who', 'which', 'will', 'always', 'helpful', 'assistant', 'ai', 'model',
+  'as', 'on', 'at', 'by', 'only', 'just', 'who', 'which', 'will', 'always', 'helpful', 'assistant', 'ai', 'model',
 ]);
 
 function slug(word: string): string {
