@@ -59,7 +59,7 @@ export function lineChart(spec: ChartSpec): string {
   parts.push(`<text class="axis" x="${LEFT + plotW / 2}" y="${HEIGHT - 6}" text-anchor="middle">temperature</text>`);
   for (const marker of spec.markers) {
     parts.push(`<line class="marker" x1="${round(sx(marker.x))}" x2="${round(sx(marker.x))}" y1="${TOP}" y2="${TOP + plotH}"/>`);
-    parts.push(`<text class="marker-label" x="${round(sx(marker.x) + 3)}" y="${TOP + 10}">${escapeHtml(marker.label)}</text>`);
+    parts.push(`<text class="marker-label" x="${round(sx(marker.x) + 3)}" y="${TOP + plotH - 4}">${escapeHtml(marker.label)}</text>`);
   }
   spec.series.forEach((series, index) => {
     const color = COLORS[index % COLORS.length] ?? '#2563eb';
