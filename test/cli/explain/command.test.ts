@@ -3,9 +3,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeUpstream } from '../support/fake-upstream.ts';
-import { fixturePolicies, nodeRuntime, type RunningGateway } from '../support/runtimes.ts';
-import { runTemperance, tempDir } from '../support/cli.ts';
+import { FakeUpstream } from '../../support/fake-upstream.ts';
+import { fixturePolicies, nodeRuntime, type RunningGateway } from '../../support/runtimes.ts';
+import { runTemperance, tempDir } from '../../support/cli.ts';
 
 type Case = { name: string; path: string; body: Record<string, unknown>; via: string | null };
 

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTrainingFile } from '../../src/cli/training-file.ts';
-import { loadPolicies } from '../../src/policy/load.ts';
-import { personaName } from '../../src/cli/init/persona-name.ts';
-import { runTemperance, tempDir, trainingLine } from '../support/cli.ts';
+import { parseTrainingFile } from '../../../src/cli/training-file.ts';
+import { loadPolicies } from '../../../src/policy/load.ts';
+import { personaName } from '../../../src/cli/init/persona-name.ts';
+import { runTemperance, tempDir, trainingLine } from '../../support/cli.ts';
 
 const MODEL = 'ft:gpt-4o-mini-2024-07-18:acme:support:9xYzAbC';
 const SUPPORT = "You are Acme's support assistant. Answer from Acme's documentation.";

@@ -2,10 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { policySchemaText, SCHEMA_PATH } from '../../src/cli/check/json-schema.ts';
-import { runTemperance, tempDir } from '../support/cli.ts';
+import { policySchemaText, SCHEMA_PATH } from '../../../src/cli/check/json-schema.ts';
+import { runTemperance, tempDir } from '../../support/cli.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 describe('temperance check', () => {
   it('the committed policy JSON Schema is the one the zod schema gives (run `npx temperance check` when this fails)', async () => {
