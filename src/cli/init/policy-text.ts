@@ -1,5 +1,6 @@
 // The policy file `init` writes: YAML with comments saying where each value came from and why,
 // so the file explains itself to whoever edits it next.
+import { percent } from './report.ts';
 import type { SystemMessageCount } from './system-messages.ts';
 
 export type PolicyDraft = {
@@ -14,9 +15,6 @@ export type PolicyDraft = {
 /** Conservative sampling for a fine-tune nobody has measured yet. */
 export const STARTING_SAMPLING = { temperature: { default: 0.6, min: 0, max: 0.8 }, top_p: { default: 0.9 } } as const;
 
-function percent(share: number): string {
-  return `${Math.round(share * 100)}%`;
-}
 
 /** A scalar that reads back as exactly `text`: a block for plain multi-line text, else quoted. */
 export function yamlText(text: string, indent: string): string {

@@ -5,7 +5,7 @@ import type { SystemMessageCount, SystemMessages } from './system-messages.ts';
 
 const SHOWN = 5;
 
-function percent(share: number): string {
+export function percent(share: number): string {
   return `${Math.round(share * 1000) / 10}%`;
 }
 
@@ -35,16 +35,16 @@ export function systemWarnings(found: SystemMessages): string[] {
   const warnings: string[] = [];
   if (found.kind === 'single' && found.others.length > 0) {
     const disagreeing = found.others.reduce((sum, other) => sum + other.lines.length, 0);
-    warnings.push(
+    warnings.push([
       `the lines disagree: ${disagreeing} of ${found.total} lines (${percent(disagreeing / found.total)}) open with another system message than the most common one:`,
       ...found.others.map((other) => `  ${describeMessage(other, found.total)}`),
-    );
+    ].join('\n'));
   }
   if (found.kind === 'personas' && found.strays.length > 0) {
-    warnings.push(
+    warnings.push([
       'strays: rare system messages, not made personas (a typo in the training data, or a behaviour with too few examples):',
       ...found.strays.map((stray) => `  ${describeMessage(stray, found.total)}`),
-    );
+    ].join('\n'));
   }
   if (found.withoutSystem.length > 0) {
     warnings.push(`${found.withoutSystem.length} of ${found.total} lines have no system message: lines ${lineList(found.withoutSystem)}`);
