@@ -57,6 +57,13 @@ describe('temperance init', () => {
     expect(set.resolve('ft:gpt-4o-mini:acme::abc')?.policy.system?.text).toBe(message);
   });
 
+  it('keeps the developer role when the training lines use it', async () => {
+    const dir = await project([JSON.stringify({ messages: [{ role: 'developer', content: [{ type: 'text', text: SUPPORT }] }, { role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] })]);
+    expect((await runTemperance(['init', '--model', MODEL, '--from', 'train.jsonl'], { cwd: dir })).code).toBe(0);
+    const { set } = await loadWritten(dir, 'support');
+    expect(set.resolve(MODEL)?.policy.system).toEqual({ text: SUPPORT, mode: 'prepend', role: 'developer' });
+  });
+
   it('takes the most common message when lines disagree, and says so with the line numbers', async () => {
     const lines = [
       ...repeat(8, (i) => trainingLine(SUPPORT, `q${i}`, `a${i}`)),

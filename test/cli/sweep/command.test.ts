@@ -213,6 +213,8 @@ describe('temperance sweep, stopped and started again', () => {
     });
     child.kill('SIGKILL');
     await exited;
+    // A request on the wire at the kill may still be arriving: let it land before counting.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const firstRun = upstream.requests.length;
     const saved = new Set((await resultLines(join(dir, 'report.jsonl'))).map((line) => line.key)).size;
     expect(saved).toBeGreaterThanOrEqual(firstRun - 3);
@@ -235,6 +237,17 @@ describe('temperance sweep, stopped and started again', () => {
     expect(run.stderr).toContain('temperance sweep: the upstream at');
     expect(run.stderr).toContain('answers 401: Incorrect API key provided');
     expect(upstream.requests.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('temperance sweep, user mistakes', () => {
+  it.each([
+    [['--temperature', '0.2,3'], 'temperance sweep: --temperature "3": expected a number from 0 to 2\n'],
+    [['--samples', '0'], 'temperance sweep: --samples "0": expected a whole number between 1 and 100\n'],
+    [['--base-url', 'ftp://x'], 'temperance sweep: --base-url "ftp://x": expected an http or https URL\n'],
+  ])('%o', async (extra, stderr) => {
+    const dir = await sweepProject();
+    expect(await runTemperance(sweepArgs('http://127.0.0.1:9/v1', extra), { cwd: dir })).toMatchObject({ code: 1, stderr });
   });
 });
 
