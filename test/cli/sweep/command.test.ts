@@ -197,7 +197,12 @@ describe('temperance sweep, stopped and started again', () => {
 
   it('continues a killed run without repeating the requests it had answered', async () => {
     const answer = variedAnswers(SWEEP_SYSTEM, ANSWERS);
+    let inFlight = 0;
+    let mostInFlight = 0;
     upstream.handler = (request, response) => {
+      inFlight += 1;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      response.on('close', () => { inFlight -= 1; });
       setTimeout(() => void answer(request, response), 15);
     };
     const dir = await sweepProject();
@@ -226,6 +231,8 @@ describe('temperance sweep, stopped and started again', () => {
     expect(resumed.stderr).toContain(`${saved} from earlier run`);
     expect(new Set((await resultLines(join(dir, 'report.jsonl'))).map((line) => line.key)).size).toBe(JOBS);
     expect(resumed.stdout).toContain('temperature: { default: 0.2, max: 0.4 }');
+    // --concurrency 2: two at a time, never more.
+    expect(mostInFlight).toBe(2);
   });
 
   it('stops at once when the upstream refuses the key, keeping what it has', async () => {
