@@ -1,0 +1,11 @@
+// The JSON Schema of a policy file, generated from the zod schema (the only place the shape is
+// written) so editors complete and check policy files. `io: 'input'`: defaulted fields stay
+// optional, as a person writes them.
+import { z } from 'zod';
+import { PolicyFile } from '../../policy/schema.ts';
+
+export const SCHEMA_PATH = 'schema/policy.schema.json';
+
+export function policySchemaText(): string {
+  return `${JSON.stringify(z.toJSONSchema(PolicyFile, { io: 'input' }), null, 2)}\n`;
+}
