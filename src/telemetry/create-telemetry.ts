@@ -19,6 +19,7 @@ const VERSION = '0.1.0';
 const EXPORT_TIMEOUT_MS = 10_000;
 /** At most this many exports in flight; more spans wait in the (bounded) buffer. */
 const MAX_IN_FLIGHT = 4;
+const SHUTDOWN_WAIT_MS = 2_000;
 
 export type MetricsMode = { every: number } | 'after-each-request' | 'off';
 
@@ -83,7 +84,11 @@ export function createTelemetry(config: Config, fetchCollector: typeof fetch, me
     },
     async shutdown() {
       clearInterval(timer);
-      await Promise.all([flushSpans(), reader?.exportNow()]);
+      // A last export, but a stuck collector must not hold a shutdown for the whole export timeout.
+      const last = Promise.all([flushSpans(), reader?.exportNow()]).then(() => undefined);
+      let timeout: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([last, new Promise<void>((resolve) => { timeout = setTimeout(resolve, SHUTDOWN_WAIT_MS); })]);
+      clearTimeout(timeout);
     },
   };
   if (meterProvider !== undefined) telemetry.meter = meterProvider.getMeter('temperance', VERSION);
