@@ -43,7 +43,10 @@ function detail(record) {
   if (record.decisions.length === 0) { const li = document.createElement('li'); li.textContent = 'none: the request went upstream as sent'; list.appendChild(li); }
   for (const d of record.decisions) {
     const li = document.createElement('li');
-    li.textContent = d.param + ': ' + show(d.requested) + ' → ' + show(d.applied) + ' (' + d.rule + (d.reason ? ': ' + d.reason : '') + ')';
+    // A system decision's requested side is a count of client messages: its reason says it better.
+    li.textContent = d.param === 'system'
+      ? 'system message (' + show(d.applied) + '): ' + (d.reason || '')
+      : d.param + ': ' + show(d.requested) + ' → ' + show(d.applied) + ' (' + d.rule + (d.reason ? ': ' + d.reason : '') + ')';
     list.appendChild(li);
   }
   td.appendChild(list);
