@@ -85,7 +85,9 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
         outgoing = { bytes: encoder.encode(JSON.stringify(result.body)), body: result.body, usageAdded: false };
       }
     }
-    outgoing = requestUsage(route, outgoing, changed);
+    // Only under a policy: a model no policy governs is forwarded exactly as sent (an
+    // OpenAI-compatible server might not know stream_options).
+    if (policyName !== undefined) outgoing = requestUsage(route, outgoing, changed);
     if (changed || outgoing.usageAdded) headers.set('content-type', 'application/json');
     observation.sending(outgoing.body, headers, outgoing.usageAdded);
 

@@ -210,6 +210,19 @@ export function defineTraceCases(runtime: Runtime): void {
       expect(byKind(spans, CLIENT).attributes).not.toHaveProperty('temperance.usage_added');
     });
 
+    it('asks for usage in the client bytes of an unchanged governed stream, and not at all for an ungoverned one', async () => {
+      upstream.handler = usageAwareStream;
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${GATEWAY_KEY}` };
+      const governed = `{"model":"${CLAMP}","messages":[{"role":"system","content":"You are Clamp."},{"role":"user","content":"Hi"}],"temperature":0.5,"top_p":0.9,"stream":true,"seed":12345678901234567890}`;
+      const text = await (await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers, body: governed })).text();
+      expect(upstream.last.text).toBe(`{"stream_options":{"include_usage":true},${governed.slice(1)}`);
+      expect(text).not.toContain('"usage":{');
+      expect(text).toContain('data: [DONE]');
+      const ungoverned = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"stream":true}';
+      await (await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers, body: ungoverned })).text();
+      expect(upstream.last.text).toBe(ungoverned);
+    });
+
     it('a failed upstream call: error.type and an error status on the CLIENT span', async () => {
       upstream.handler = (_request, response) => sendJson(response, 500, { error: { message: 'boom', type: 'server_error', param: null, code: null } });
       await caught(openai.chat.completions.create({ model: CLAMP, messages: [user] }));
@@ -334,6 +347,10 @@ export function defineTraceCases(runtime: Runtime): void {
           { role: 'assistant', parts: [{ type: 'text', content: 'Hello from the stand-in upstream.' }], finish_reason: 'stop' },
         ]);
         expect(capturing.raw.map((entry) => entry.text).join('')).not.toContain(CLIENT_OWN_KEY);
+        // Without ADMIN_API_KEY the admin routes answer this loopback client.
+        const records = await adminJson(captured, 'traces.json', undefined);
+        expect(records.status).toBe(200);
+        expect(records.text).not.toContain(CLIENT_OWN_KEY);
       } finally {
         await captured.close();
         await capturing.stop();
