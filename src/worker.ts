@@ -28,7 +28,7 @@ function build(env: WorkerEnv): Handler {
   const set = policies.value;
   const upstreamFetch: typeof fetch = (input, init) => fetch(input, init);
   // Metrics go out after each request: an isolate runs nothing between requests.
-  const telemetry = createTelemetry(config.config, upstreamFetch, 'after-each-request');
+  const telemetry = createTelemetry(config.config, upstreamFetch, 'after-each-request', 'webjs');
   const app = createGateway({
     config: config.config,
     policies: () => set,

@@ -39,7 +39,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
-  const telemetry = createTelemetry(config, globalThis.fetch, { every: config.OTEL_METRIC_EXPORT_INTERVAL });
+  const telemetry = createTelemetry(config, globalThis.fetch, { every: config.OTEL_METRIC_EXPORT_INTERVAL }, 'nodejs');
   const app = createGateway({
     config,
     policies: () => current,

@@ -30,7 +30,7 @@ function signalUrl(endpoint: string, signal: 'traces' | 'metrics'): string {
 }
 
 /** The SDK for a configuration, or undefined when no OTLP endpoint is set. */
-export function createTelemetry(config: Config, fetchCollector: typeof fetch, metricsMode: MetricsMode): SdkTelemetry | undefined {
+export function createTelemetry(config: Config, fetchCollector: typeof fetch, metricsMode: MetricsMode, language: 'nodejs' | 'webjs'): SdkTelemetry | undefined {
   const endpoint = config.OTEL_EXPORTER_OTLP_ENDPOINT;
   if (endpoint === undefined) return undefined;
   const headers = parseOtlpHeaders(config.OTEL_EXPORTER_OTLP_HEADERS);
@@ -40,7 +40,7 @@ export function createTelemetry(config: Config, fetchCollector: typeof fetch, me
     'service.version': VERSION,
     'service.instance.id': crypto.randomUUID(),
     'telemetry.sdk.name': 'opentelemetry',
-    'telemetry.sdk.language': 'webjs',
+    'telemetry.sdk.language': language,
   });
   const buffer = new SpanBuffer();
   const provider = new TracerProvider({ resource, spanProcessors: [buffer] });
