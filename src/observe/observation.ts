@@ -34,6 +34,8 @@ export class Observation {
   readonly #started = performance.now();
   readonly #record: RequestRecord;
   readonly #spans: RequestSpans | undefined;
+  /** The client's hang-up signal: it also aborts the upstream call, whose body then errors. */
+  readonly #clientGone: AbortSignal;
   #requestedBody: JsonObject = {};
   #done = false;
   #settle: () => void = () => {};
@@ -43,6 +45,7 @@ export class Observation {
   constructor(deps: ObservationDeps, request: Request, route: RecordRoute) {
     this.#deps = deps;
     this.#route = route;
+    this.#clientGone = request.signal;
     this.finished = new Promise((resolve) => { this.#settle = resolve; });
     this.#spans = deps.telemetry === undefined ? undefined : new RequestSpans(deps.telemetry, request, route, deps.upstream);
     this.#record = {
@@ -162,7 +165,7 @@ export class Observation {
         try {
           result = await reader.read();
         } catch (error) {
-          onEnd('stream_error');
+          onEnd(this.#clientGone.aborted ? 'cancelled' : 'stream_error');
           controller.error(error);
           return;
         }

@@ -223,6 +223,30 @@ export function defineTraceCases(runtime: Runtime): void {
       expect(upstream.last.text).toBe(ungoverned);
     });
 
+    it('a client that hangs up mid-stream: the spans still end, with error.type cancelled', async () => {
+      let stop = false;
+      upstream.handler = async (request, response) => {
+        const model = String(request.json().model);
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        // Keeps sending: workerd notices a hang-up only when it next writes to the client.
+        for (let i = 0; i < 60 && !stop && !response.destroyed; i += 1) {
+          response.write(sseEvent(chatChunk(model, `piece ${i} `)));
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        response.end();
+      };
+      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
+      // Leaving the loop makes the SDK abort the request: the client hangs up.
+      for await (const _chunk of stream) break;
+      try {
+        const chat = await collector.waitFor(() => collector.spans.find((span) => span.kind === CLIENT && span.attributes['error.type'] === 'cancelled'), 'a cancelled CLIENT span');
+        expect(chat.attributes).toMatchObject({ 'temperance.policy': 'clamp', 'http.response.status_code': 200 });
+        expect(chat.status.code).toBe(2);
+      } finally {
+        stop = true;
+      }
+    });
+
     it('a failed upstream call: error.type and an error status on the CLIENT span', async () => {
       upstream.handler = (_request, response) => sendJson(response, 500, { error: { message: 'boom', type: 'server_error', param: null, code: null } });
       await caught(openai.chat.completions.create({ model: CLAMP, messages: [user] }));
@@ -351,6 +375,11 @@ export function defineTraceCases(runtime: Runtime): void {
         const records = await adminJson(captured, 'traces.json', undefined);
         expect(records.status).toBe(200);
         expect(records.text).not.toContain(CLIENT_OWN_KEY);
+        // …and no one else. On workerd the peer is CF-Connecting-IP (set by wrangler dev, and by
+        // Cloudflare to the real client); on Node only the socket counts, so the header is ignored.
+        const remote = await fetch(`${captured.url}/_temperance/traces.json`, { headers: { 'cf-connecting-ip': '203.0.113.9' } });
+        expect(remote.status).toBe(runtime.name === 'workerd' ? 403 : 200);
+        if (runtime.name === 'workerd') expect(await remote.json()).toMatchObject({ error: { code: 'admin_loopback_only' } });
       } finally {
         await captured.close();
         await capturing.stop();
@@ -390,9 +419,11 @@ export function defineTraceCases(runtime: Runtime): void {
         const withDead = await timed(dead);
         const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
         // Two requests each (one streamed): the export happens after them, in the background.
-        expect(median(withHanging)).toBeLessThan(median(baseline) + 150);
-        expect(median(withDead)).toBeLessThan(median(baseline) + 150);
-        expect(Math.max(...withHanging, ...withDead)).toBeLessThan(2_000);
+        // Waiting on the hanging collector would cost its 10 s export timeout; the margins only
+        // absorb a busy machine.
+        expect(median(withHanging)).toBeLessThan(median(baseline) + 500);
+        expect(median(withDead)).toBeLessThan(median(baseline) + 500);
+        expect(Math.max(...withHanging, ...withDead)).toBeLessThan(5_000);
       } finally {
         await Promise.all([slow.close(), dead.close(), none.close()]);
         await hanging.stop();
