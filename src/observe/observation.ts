@@ -124,9 +124,11 @@ export class Observation {
       return response;
     }
     const observed = this.#observe(response.body, response.status, response.headers.get('content-type') ?? '');
-    return new Response(transform === undefined ? observed : observed.pipeThrough(transform), {
-      status: response.status, statusText: response.statusText, headers: response.headers,
-    });
+    if (transform === undefined) return new Response(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // A transform may drop bytes: the upstream's length no longer describes the body.
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    return new Response(observed.pipeThrough(transform), { status: response.status, statusText: response.statusText, headers });
   }
 
   #observe(body: ReadableStream<Uint8Array>, status: number, contentType: string): ReadableStream<Uint8Array> {

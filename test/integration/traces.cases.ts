@@ -57,7 +57,7 @@ function byKind(spans: ExportedSpan[], kind: number): ExportedSpan {
   return span;
 }
 
-type TraceRecord = { id: string; seq: number; traceId?: string; policy?: string; status: number; parameters: Record<string, { requested?: unknown; applied?: unknown }>; usage?: { inputTokens?: number; outputTokens?: number } };
+type TraceRecord = { id: string; seq: number; traceId?: string; policy?: string; status: number; stream?: boolean; timeToFirstTokenMs?: number; parameters: Record<string, { requested?: unknown; applied?: unknown }>; usage?: { inputTokens?: number; outputTokens?: number } };
 
 async function adminJson(gateway: RunningGateway, path: string, key: string | undefined): Promise<{ status: number; text: string }> {
   const response = await fetch(`${gateway.url}/_temperance/${path}`, key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } });
@@ -245,6 +245,26 @@ export function defineTraceCases(runtime: Runtime): void {
       } finally {
         stop = true;
       }
+    });
+
+    it('a Responses API stream: usage from response.completed, nothing asked or removed', async () => {
+      upstream.handler = (request, response) => {
+        const model = String(request.json().model);
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(`event: response.created\ndata: ${JSON.stringify({ type: 'response.created', response: { id: 'resp_s', model, status: 'in_progress' } })}\n\n`);
+        response.write(`event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', delta: 'Fins.' })}\n\n`);
+        response.end(`event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response: { id: 'resp_s', model, status: 'completed', usage: { input_tokens: 9, output_tokens: 2, total_tokens: 11 } } })}\n\n`);
+      };
+      const events: string[] = [];
+      for await (const event of await openai.responses.create({ model: CLAMP, input: 'Hi', stream: true })) events.push(event.type);
+      expect(events).toEqual(['response.created', 'response.output_text.delta', 'response.completed']);
+      expect(upstream.last.json()).not.toHaveProperty('stream_options');
+      const { spans } = await lastTrace(2);
+      expect(byKind(spans, CLIENT).attributes).toMatchObject({
+        'gen_ai.response.id': 'resp_s', 'gen_ai.usage.input_tokens': 9, 'gen_ai.usage.output_tokens': 2, 'gen_ai.response.finish_reasons': ['stop'],
+      });
+      const record = await latestRecord(gateway, ADMIN_KEY);
+      expect(record).toMatchObject({ stream: true, timeToFirstTokenMs: expect.any(Number) });
     });
 
     it('a failed upstream call: error.type and an error status on the CLIENT span', async () => {
