@@ -6,6 +6,7 @@ import { errorResponse, type GatewayError } from '../errors.ts';
 import type { Decision, JsonObject } from '../policy/decision.ts';
 import type { Policy } from '../policy/policy-set.ts';
 import { eventJson, SseSplitter } from '../proxy/sse.ts';
+import { tapBody } from './body-tap.ts';
 import { inputContent, outputContent } from './content.ts';
 import type { ParameterValues, RecordRoute, RecordSink, RequestRecord } from './record.ts';
 import { ResponseScan } from './response-scan.ts';
@@ -148,45 +149,26 @@ export class Observation {
         jsonText += decoder.decode(chunk, { stream: true });
       }
     };
-    const onEnd = (errorType: string | undefined) => {
-      if (json && jsonText.length <= MAX_SCANNED_JSON) {
-        try {
-          scan.json(JSON.parse(jsonText + decoder.decode()));
-        } catch {
-          // Not JSON after all: there is nothing to read from it.
+    return tapBody(body, {
+      chunk: onChunk,
+      end: (broken) => {
+        if (json && jsonText.length <= MAX_SCANNED_JSON) {
+          try {
+            scan.json(JSON.parse(jsonText + decoder.decode()));
+          } catch {
+            // Not JSON after all: there is nothing to read from it.
+          }
         }
-      }
-      this.#absorb(scan);
-      if (errorType !== undefined) this.#record.errorType = errorType;
-      this.#finish(status);
-    };
-    const reader = body.getReader();
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        let result;
-        try {
-          result = await reader.read();
-        } catch (error) {
-          onEnd(this.#clientGone.aborted ? 'cancelled' : 'stream_error');
-          controller.error(error);
-          return;
-        }
-        if (result.done) {
-          onEnd(undefined);
-          controller.close();
-          return;
-        }
-        // The chunk goes on at once; what is read from it is a look at it, not a hold.
-        controller.enqueue(result.value);
-        onChunk(result.value);
+        this.#absorb(scan);
+        if (broken) this.#record.errorType = this.#clientGone.aborted ? 'cancelled' : 'stream_error';
+        this.#finish(status);
       },
-      cancel: async (reason) => {
+      cancel: () => {
         this.#absorb(scan);
         this.#record.errorType = 'cancelled';
         this.#finish(status);
-        await reader.cancel(reason);
       },
-    }, { highWaterMark: 0 });
+    });
   }
 
   #absorb(scan: ResponseScan): void {
