@@ -70,6 +70,8 @@ export const ConfigSchema = z
     OTEL_EXPORTER_OTLP_HEADERS: optional(z.string()),
     OTEL_SERVICE_NAME: z.preprocess(unsetIfEmpty, z.string().default('temperance')),
     OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: bool(false),
+    // The standard name; Node only (a Worker exports its metrics after each request).
+    OTEL_METRIC_EXPORT_INTERVAL: integer(60_000, 100, 2_147_483_647),
     ADMIN_API_KEY: optional(z.string()),
   })
   .superRefine((env, ctx) => {

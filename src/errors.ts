@@ -10,6 +10,8 @@ export const ERROR_KINDS = {
   model_not_allowed: { status: 400, type: 'invalid_request_error' },
   missing_api_key: { status: 401, type: 'invalid_request_error' },
   invalid_api_key: { status: 401, type: 'invalid_request_error' },
+  admin_key_required: { status: 401, type: 'invalid_request_error' },
+  admin_loopback_only: { status: 403, type: 'invalid_request_error' },
   unknown_url: { status: 404, type: 'invalid_request_error' },
   request_too_large: { status: 413, type: 'invalid_request_error' },
   gateway_misconfigured: { status: 500, type: 'server_error' },

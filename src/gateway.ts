@@ -1,11 +1,16 @@
 // The gateway: one Hono app on Web standards only, shared by the Worker and the Node server.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { adminRoutes } from './admin/routes.ts';
 import { createAuthenticator } from './auth.ts';
 import { gatewayError } from './errors.ts';
+import { metricsSink } from './observe/metrics.ts';
+import { Observation } from './observe/observation.ts';
+import type { RecordSink } from './observe/record.ts';
+import { TraceBuffer } from './observe/trace-buffer.ts';
 import { chatRoute } from './policy/routes/chat.ts';
 import { completionsRoute } from './policy/routes/completions.ts';
 import { responsesRoute } from './policy/routes/responses.ts';
-import { fail, type GatewayDeps, type GatewayEnv } from './routes/context.ts';
+import { fail, type GatewayDeps, type GatewayEnv, type Observe } from './routes/context.ts';
 import { governedRoute } from './routes/governed.ts';
 import { modelRoutes } from './routes/models.ts';
 import { passThroughRoute } from './routes/pass-through.ts';
@@ -13,14 +18,42 @@ import { requestLog } from './request-log.ts';
 
 export type { GatewayDeps } from './routes/context.ts';
 
+/**
+ * Keeps `work` running after the response: Workers end an isolate's work with the response
+ * unless it is handed to waitUntil. Node has no execution context (Hono's getter throws), and
+ * its process outlives the request anyway.
+ */
+function inBackground(c: Context<GatewayEnv>, work: Promise<void>): void {
+  try {
+    c.executionCtx.waitUntil(work);
+  } catch {
+    void work;
+  }
+}
+
 export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   // strict: false — `/v1/chat/completions/` must be governed too, not slip through as another path.
   const app = new Hono<GatewayEnv>({ strict: false });
   const authenticate = createAuthenticator(deps.config);
-  const models = modelRoutes(deps);
+  const buffer = new TraceBuffer();
+  const { telemetry } = deps;
+  const sinks: RecordSink[] = [buffer.add, ...(telemetry?.meter === undefined ? [] : [metricsSink(telemetry.meter)]), ...(deps.recordSinks ?? [])];
+  const observationDeps = {
+    sinks,
+    telemetry,
+    captureContent: deps.config.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
+    upstream: new URL(deps.config.OPENAI_BASE_URL),
+  };
+  const observe: Observe = (c, route) => {
+    const observation = new Observation(observationDeps, c.req.raw, route);
+    // Export once the request is over (its stream too), never before the response.
+    if (telemetry !== undefined) inBackground(c, observation.finished.then(() => telemetry.flush()));
+    return observation;
+  };
+  const models = modelRoutes(deps, observe);
 
   app.use('*', requestLog(deps));
-  app.get('/_temperance/health', (c) => c.json({ status: 'ok', policies: deps.policies().files.length }));
+  adminRoutes(app, deps, buffer);
 
   app.use('/v1/*', async (c, next) => {
     const admission = await authenticate(c.req.raw.headers);
@@ -29,12 +62,12 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     await next();
     return undefined;
   });
-  app.post('/v1/chat/completions', governedRoute(chatRoute, deps));
-  app.post('/v1/responses', governedRoute(responsesRoute, deps));
-  app.post('/v1/completions', governedRoute(completionsRoute, deps));
+  app.post('/v1/chat/completions', governedRoute(chatRoute, deps, observe));
+  app.post('/v1/responses', governedRoute(responsesRoute, deps, observe));
+  app.post('/v1/completions', governedRoute(completionsRoute, deps, observe));
   app.get('/v1/models', models.list);
   app.get('/v1/models/*', models.retrieve);
-  app.all('/v1/*', passThroughRoute(deps));
+  app.all('/v1/*', passThroughRoute(deps, observe));
 
   app.notFound((c) => fail(c, gatewayError('unknown_url', `Invalid URL (${c.req.method} ${new URL(c.req.url).pathname})`)));
   app.onError((error, c) => {

@@ -6,6 +6,8 @@ import { parseConfig } from './config.ts';
 import { errorResponse, gatewayError } from './errors.ts';
 import { createGateway } from './gateway.ts';
 import { fromCompiled } from './policy/compiled.ts';
+import { isLoopback } from './admin/access.ts';
+import { createTelemetry } from './telemetry/create-telemetry.ts';
 
 type WorkerEnv = Record<string, unknown>;
 type WorkerContext = ExecutionContext;
@@ -24,13 +26,29 @@ function build(env: WorkerEnv): Handler {
   const config = parseConfig(env);
   if (!config.ok) return misconfigured(config.errors);
   const set = policies.value;
+  const upstreamFetch: typeof fetch = (input, init) => fetch(input, init);
+  // Metrics go out after each request: an isolate runs nothing between requests.
+  const telemetry = createTelemetry(config.config, upstreamFetch, 'after-each-request', 'webjs');
   const app = createGateway({
     config: config.config,
     policies: () => set,
-    fetch: (input, init) => fetch(input, init),
+    fetch: upstreamFetch,
+    ...(telemetry === undefined ? {} : { telemetry }),
+    clientAddress: localDevClient,
     log: (line) => console.log(JSON.stringify(line)),
   });
   return (request, _env, ctx) => app.fetch(request, {}, ctx);
+}
+
+/**
+ * Loopback only under `wrangler dev`: there the request's host is the local address and
+ * CF-Connecting-IP is the socket's peer. On Cloudflare the host is the Worker's own name and
+ * CF-Connecting-IP the real client, so neither is ever loopback and ADMIN_API_KEY is needed.
+ */
+function localDevClient(c: { req: { raw: Request } }): string | undefined {
+  const request = c.req.raw;
+  if (!isLoopback(new URL(request.url).hostname)) return undefined;
+  return request.headers.get('cf-connecting-ip') ?? undefined;
 }
 
 let handler: Handler | undefined;

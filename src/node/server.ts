@@ -1,10 +1,12 @@
 // The gateway as a Node server: config from the environment, policies from POLICIES_DIR
 // (reloaded on change, the last valid set kept), served by @hono/node-server.
 import { serve, type ServerType } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
 import { parseConfig, type Config } from '../config.ts';
 import { createGateway } from '../gateway.ts';
 import { loadPolicies } from '../policy/load.ts';
+import { createTelemetry } from '../telemetry/create-telemetry.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
 
@@ -37,7 +39,16 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
-  const app = createGateway({ config, policies: () => current, fetch: globalThis.fetch, log });
+  const telemetry = createTelemetry(config, globalThis.fetch, { every: config.OTEL_METRIC_EXPORT_INTERVAL }, 'nodejs');
+  const app = createGateway({
+    config,
+    policies: () => current,
+    fetch: globalThis.fetch,
+    log,
+    ...(telemetry === undefined ? {} : { telemetry }),
+    // The socket's own remote address: a header could be sent by anyone.
+    clientAddress: (c) => getConnInfo(c).remote.address,
+  });
   const reload = async (): Promise<string[]> => {
     const next = await readPolicies(config.POLICIES_DIR);
     if (!next.ok) {
@@ -64,11 +75,14 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
       config,
       policies: () => current,
       reload,
-      close: () => new Promise((resolve) => {
-        watcher?.close();
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          watcher?.close();
+          server.close(() => resolve());
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        await telemetry?.shutdown();
+      },
     },
   };
 }

@@ -2,6 +2,9 @@
 import type { Context } from 'hono';
 import type { Config } from '../config.ts';
 import { errorResponse, type ErrorKind, type GatewayError } from '../errors.ts';
+import type { Observation } from '../observe/observation.ts';
+import type { RecordRoute, RecordSink } from '../observe/record.ts';
+import type { Telemetry } from '../observe/telemetry.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 
 export type LogLine = Record<string, unknown>;
@@ -13,6 +16,15 @@ export type GatewayDeps = {
   fetch: typeof fetch;
   /** One structured line per request (already redacted); the entries print it. */
   log?: (line: LogLine) => void;
+  /** Spans (and metrics) through OpenTelemetry; absent when no collector is configured. */
+  telemetry?: Telemetry;
+  /** More consumers of each request's record (a log line), beside the trace page's buffer. */
+  recordSinks?: readonly RecordSink[];
+  /**
+   * The address of the client that sent this request, as the runtime knows it (Node: the
+   * socket's remote address). Without ADMIN_API_KEY, /_temperance/ answers only loopback.
+   */
+  clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
 };
 
 /** What the handlers learn about a request, for its log line. */
@@ -35,11 +47,19 @@ export type GatewayEnv = {
   };
 };
 
-/** The gateway's own refusal, noted for the request's log line. */
-export function fail(c: Context<GatewayEnv>, error: GatewayError, headers?: Record<string, string>): Response {
+/** Notes the gateway's own refusal for the request's log line, with keys removed from its message. */
+export function noteError(c: Context<GatewayEnv>, error: GatewayError): GatewayError {
   c.get('facts').error = error.kind;
-  return errorResponse({ ...error, message: c.get('redact')(error.message) }, headers);
+  return { ...error, message: c.get('redact')(error.message) };
 }
+
+/** The gateway's own refusal, outside an observed route. */
+export function fail(c: Context<GatewayEnv>, error: GatewayError, headers?: Record<string, string>): Response {
+  return errorResponse(noteError(c, error), headers);
+}
+
+/** Starts observing one request of a route. */
+export type Observe = (c: Context<GatewayEnv>, route: RecordRoute) => Observation;
 
 export const POLICY_HEADER = 'x-temperance-policy';
 

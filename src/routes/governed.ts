@@ -1,5 +1,5 @@
 // The routes that run a model (chat completions, responses, completions): the request's policy
-// is applied before it is forwarded.
+// is applied before it is forwarded. Each request is observed (src/observe/observation.ts).
 import type { Context } from 'hono';
 import { gatewayError, type GatewayError } from '../errors.ts';
 import { applyPolicy } from '../policy/apply.ts';
@@ -8,7 +8,8 @@ import type { RouteAdapter } from '../policy/routes/route.ts';
 import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
-import { fail, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv } from './context.ts';
+import { asksForUsage, spliceUsage, usageFilter, withUsage } from '../proxy/usage-filter.ts';
+import { noteError, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -30,49 +31,76 @@ async function readJsonBody(request: Request, limit: number): Promise<ParsedBody
   return { ok: true, bytes: read.bytes, body };
 }
 
-export function governedRoute(route: RouteAdapter, deps: GatewayDeps) {
+/** Outgoing bytes and body once the gateway has (maybe) asked for the stream's usage. */
+type Outgoing = { bytes: Uint8Array; body: JsonObject; usageAdded: boolean };
+
+/**
+ * A chat or completions stream without include_usage: ask for it (to count tokens) and hide
+ * the extra chunk later. A body the policy left alone keeps its own bytes; see spliceUsage.
+ */
+function requestUsage(route: RouteAdapter, outgoing: Outgoing, changed: boolean): Outgoing {
+  const { body } = outgoing;
+  if (route.route === 'responses' || body.stream !== true || asksForUsage(body)) return outgoing;
+  if (changed) {
+    const next = withUsage(body);
+    return { bytes: encoder.encode(JSON.stringify(next)), body: next, usageAdded: true };
+  }
+  const spliced = spliceUsage(outgoing.bytes, body);
+  return spliced === undefined ? outgoing : { bytes: spliced, body: withUsage(body), usageAdded: true };
+}
+
+export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: Observe) {
   const { config } = deps;
   const host = upstreamHost(config);
 
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     const request = c.req.raw;
+    const observation = observe(c, route.route);
     const parsed = await readJsonBody(request, config.MAX_BODY_BYTES);
-    if (!parsed.ok) return fail(c, parsed.error);
+    if (!parsed.ok) return observation.fail(noteError(c, parsed.error));
     const { body } = parsed;
+    observation.requested(body);
     if (body.model !== undefined && typeof body.model !== 'string') {
-      return fail(c, gatewayError('invalid_type', 'model must be a string', 'model'));
+      return observation.fail(noteError(c, gatewayError('invalid_type', 'model must be a string', 'model')));
     }
     const facts = c.get('facts');
     if (typeof body.model === 'string') facts.model = body.model;
     facts.stream = body.stream === true;
     const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
 
-    let outgoing: Uint8Array = parsed.bytes;
+    let outgoing: Outgoing = { bytes: parsed.bytes, body, usageAdded: false };
+    let changed = false;
     const headers = upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization'));
     let policyName: string | undefined;
     if (resolution === null) {
       if (config.UNLISTED_MODELS === 'reject') {
         const named = typeof body.model === 'string' ? `The model ${JSON.stringify(body.model)} is` : 'A request without a model is';
-        return fail(c, gatewayError('model_not_allowed', `${named} not governed by any policy of this gateway (UNLISTED_MODELS=reject).`, 'model'));
+        return observation.fail(noteError(c, gatewayError('model_not_allowed', `${named} not governed by any policy of this gateway (UNLISTED_MODELS=reject).`, 'model')));
       }
     } else {
       const { policy } = resolution;
       policyName = policy.name;
       facts.policy = policy.name;
       const result = applyPolicy(body, policy, route);
-      if (!result.ok) return fail(c, result.error, { [POLICY_HEADER]: policy.name });
+      observation.governed(policy, result.decisions);
+      if (!result.ok) return observation.fail(noteError(c, result.error), { [POLICY_HEADER]: policy.name });
       // Unchanged bodies go out as the client's own bytes: JSON.parse loses integers above 2^53.
       if (result.changed) {
-        outgoing = encoder.encode(JSON.stringify(result.body));
-        headers.set('content-type', 'application/json');
+        changed = true;
+        outgoing = { bytes: encoder.encode(JSON.stringify(result.body)), body: result.body, usageAdded: false };
       }
     }
+    // Only under a policy: a model no policy governs is forwarded exactly as sent (an
+    // OpenAI-compatible server might not know stream_options).
+    if (policyName !== undefined) outgoing = requestUsage(route, outgoing, changed);
+    if (changed || outgoing.usageAdded) headers.set('content-type', 'application/json');
+    observation.sending(outgoing.body, headers, outgoing.usageAdded);
 
     const forwarded = await forward(deps.fetch, {
       url: `${config.OPENAI_BASE_URL}${route.path}${new URL(request.url).search}`,
       method: 'POST',
       headers,
-      body: outgoing,
+      body: outgoing.bytes,
       signal: request.signal,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
@@ -81,8 +109,9 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps) {
     }, host);
     facts.attempts = forwarded.attempts;
     const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
-    if (!forwarded.ok) return fail(c, forwarded.error, extra);
+    if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), extra);
     if (policyName !== undefined) forwarded.response.headers.set(POLICY_HEADER, policyName);
-    return forwarded.response;
+    const streamed = (forwarded.response.headers.get('content-type') ?? '').includes('text/event-stream');
+    return observation.respond(forwarded.response, outgoing.usageAdded && streamed ? usageFilter() : undefined);
   };
 }

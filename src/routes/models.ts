@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { isJsonObject } from '../policy/decision.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
-import type { GatewayDeps, GatewayEnv } from './context.ts';
+import type { GatewayDeps, GatewayEnv, Observe } from './context.ts';
 import { passThroughRoute } from './pass-through.ts';
 
 type ModelEntry = { id: string; object: 'model'; created: number; owned_by: 'temperance' };
@@ -14,8 +14,8 @@ function aliasEntries(set: PolicySet): ModelEntry[] {
   );
 }
 
-export function modelRoutes(deps: GatewayDeps) {
-  const passThrough = passThroughRoute(deps);
+export function modelRoutes(deps: GatewayDeps, observe: Observe) {
+  const passThrough = passThroughRoute(deps, observe);
 
   const list = async (c: Context<GatewayEnv>): Promise<Response> => {
     const upstream = await passThrough(c);

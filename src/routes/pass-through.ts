@@ -1,14 +1,15 @@
 // Every other /v1/ path: forwarded unchanged, its body streamed (file uploads are not limited).
+// Observed lightly: method, path, status, timing.
 import type { Context } from 'hono';
 import { gatewayError } from '../errors.ts';
 import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
-import { fail, upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv } from './context.ts';
+import { fail, noteError, upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
 
 // An encoded slash or backslash could name another path once the upstream decodes it.
 const ENCODED_SEPARATOR = /%2f|%5c/i;
 
-export function passThroughRoute(deps: GatewayDeps) {
+export function passThroughRoute(deps: GatewayDeps, observe: Observe) {
   const host = upstreamHost(deps.config);
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     const request = c.req.raw;
@@ -16,10 +17,13 @@ export function passThroughRoute(deps: GatewayDeps) {
     if (ENCODED_SEPARATOR.test(url.pathname)) {
       return fail(c, gatewayError('unknown_url', `Invalid URL (${request.method} ${url.pathname}): encoded slashes are not forwarded.`));
     }
+    const observation = observe(c, 'pass-through');
+    const headers = upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization'));
+    observation.passing(headers);
     const forwarded = await forward(deps.fetch, {
       url: upstreamUrl(deps.config, url),
       method: request.method,
-      headers: upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization')),
+      headers,
       body: request.body,
       signal: request.signal,
       timeoutMs: deps.config.UPSTREAM_TIMEOUT_MS,
@@ -28,6 +32,6 @@ export function passThroughRoute(deps: GatewayDeps) {
       maxRetryDelayMs: deps.config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
     c.get('facts').attempts = forwarded.attempts;
-    return forwarded.ok ? forwarded.response : fail(c, forwarded.error);
+    return forwarded.ok ? observation.respond(forwarded.response) : observation.fail(noteError(c, forwarded.error));
   };
 }

@@ -1,0 +1,64 @@
+// The gateway's own routes (contract section 5): health for anyone; policies and the traces
+// (page and JSON) for an admin (src/admin/access.ts). Nothing here ever shows a key: the
+// records carry none, and the login form's cookie holds a digest.
+import type { Context, Hono } from 'hono';
+import { errorResponse, gatewayError } from '../errors.ts';
+import type { TraceBuffer } from '../observe/trace-buffer.ts';
+import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
+import { ADMIN_COOKIE, createAdminGuard } from './access.ts';
+import { loginPage, PAGE_SECURITY_HEADERS, tracePage } from './trace-page.ts';
+
+const SECURE_PREFIX = '/_temperance';
+
+function wantsHtml(request: Request): boolean {
+  return (request.headers.get('accept') ?? '').includes('text/html');
+}
+
+export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: TraceBuffer): void {
+  const guard = createAdminGuard(deps.config);
+
+  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length }));
+
+  app.post(`${SECURE_PREFIX}/login`, async (c) => {
+    const form = await c.req.raw.formData().catch(() => undefined);
+    const typed = form?.get('key');
+    const cookie = typeof typed === 'string' ? await guard.cookieFor(typed) : undefined;
+    if (cookie === undefined) return new Response(loginPage(true), { status: 401, headers: PAGE_SECURITY_HEADERS });
+    const secure = new URL(c.req.url).protocol === 'https:' ? '; Secure' : '';
+    return new Response(null, {
+      status: 303,
+      headers: { location: `${SECURE_PREFIX}/traces`, 'set-cookie': `${ADMIN_COOKIE}=${cookie}; Path=${SECURE_PREFIX}; HttpOnly; SameSite=Strict${secure}` },
+    });
+  });
+
+  app.use(`${SECURE_PREFIX}/*`, async (c: Context<GatewayEnv>, next) => {
+    const access = await guard.check(c.req.raw, deps.clientAddress?.(c));
+    if (access === 'allowed') {
+      await next();
+      return undefined;
+    }
+    if (access === 'needs_key') {
+      if (wantsHtml(c.req.raw)) return new Response(loginPage(false), { status: 401, headers: PAGE_SECURITY_HEADERS });
+      return errorResponse(gatewayError('admin_key_required', 'This needs the ADMIN_API_KEY: send Authorization: Bearer <key>, or sign in at /_temperance/traces.'));
+    }
+    return errorResponse(gatewayError('admin_loopback_only', 'Without ADMIN_API_KEY, /_temperance/ answers only clients on this machine (loopback). Set ADMIN_API_KEY to open it to others.'));
+  });
+
+  app.get(`${SECURE_PREFIX}/policies`, (c) => {
+    const set = deps.policies();
+    return c.json({
+      loadedAt: set.loadedAt,
+      policies: set.policies.map((policy) => ({
+        name: policy.name, path: policy.path, model: policy.model, pattern: policy.pattern, aliases: policy.aliases,
+        sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
+      })),
+    });
+  });
+
+  app.get(`${SECURE_PREFIX}/traces.json`, (c) => {
+    const since = Number(c.req.query('since') ?? '0');
+    return c.json(buffer.list(Number.isFinite(since) ? since : 0), 200, { 'cache-control': 'no-store' });
+  });
+
+  app.get(`${SECURE_PREFIX}/traces`, () => new Response(tracePage(), { headers: PAGE_SECURITY_HEADERS }));
+}

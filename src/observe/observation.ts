@@ -1,0 +1,205 @@
+// The single observation point of a request. Routes tell it what they learn (the body, the
+// policy's decisions, what goes upstream) and hand it the response; it times the response as it
+// streams to the client, reads usage from it on the way without holding it back, and when the
+// last byte is out (or the client hangs up) builds the RequestRecord and gives it to every sink.
+import { errorResponse, type GatewayError } from '../errors.ts';
+import type { Decision, JsonObject } from '../policy/decision.ts';
+import type { Policy } from '../policy/policy-set.ts';
+import { eventJson, SseSplitter } from '../proxy/sse.ts';
+import { tapBody } from './body-tap.ts';
+import { inputContent, outputContent } from './content.ts';
+import type { ParameterValues, RecordRoute, RecordSink, RequestRecord } from './record.ts';
+import { ResponseScan } from './response-scan.ts';
+import { RequestSpans } from './spans.ts';
+import type { Telemetry } from './telemetry.ts';
+
+/** Always shown, governed or not: the two parameters users tune most. */
+const SHOWN_PARAMETERS = ['temperature', 'top_p'];
+/** A JSON body is read for usage only up to this size; a bigger one passes unread. */
+const MAX_SCANNED_JSON = 1024 * 1024;
+
+export type ObservationDeps = {
+  sinks: readonly RecordSink[];
+  telemetry: Telemetry | undefined;
+  captureContent: boolean;
+  upstream: URL;
+};
+
+function pick(body: JsonObject, param: string): ParameterValues {
+  return Object.hasOwn(body, param) ? { requested: body[param] } : {};
+}
+
+export class Observation {
+  readonly #deps: ObservationDeps;
+  readonly #route: RecordRoute;
+  readonly #started = performance.now();
+  readonly #record: RequestRecord;
+  readonly #spans: RequestSpans | undefined;
+  /** The client's hang-up signal: it also aborts the upstream call, whose body then errors. */
+  readonly #clientGone: AbortSignal;
+  #requestedBody: JsonObject = {};
+  #done = false;
+  #settle: () => void = () => {};
+  /** Resolves once the record has gone to the sinks. */
+  readonly finished: Promise<void>;
+
+  constructor(deps: ObservationDeps, request: Request, route: RecordRoute) {
+    this.#deps = deps;
+    this.#route = route;
+    this.#clientGone = request.signal;
+    this.finished = new Promise((resolve) => { this.#settle = resolve; });
+    this.#spans = deps.telemetry === undefined ? undefined : new RequestSpans(deps.telemetry, request, route, deps.upstream);
+    this.#record = {
+      id: crypto.randomUUID(),
+      startedAt: Date.now(),
+      method: request.method,
+      path: new URL(request.url).pathname,
+      route,
+      stream: false,
+      decisions: [],
+      parameters: {},
+      usageAdded: false,
+      status: 0,
+      durationMs: 0,
+      upstream: deps.upstream.hostname,
+    };
+    if (this.#spans !== undefined) {
+      this.#record.traceId = this.#spans.traceId;
+      this.#record.spanId = this.#spans.spanId;
+    }
+  }
+
+  /** The client's parsed body: its model, whether it streams, the parameters it asked for. */
+  requested(body: JsonObject): void {
+    this.#requestedBody = body;
+    if (typeof body.model === 'string') this.#record.requestedModel = body.model;
+    this.#record.stream = body.stream === true;
+    for (const param of SHOWN_PARAMETERS) this.#record.parameters[param] = pick(body, param);
+  }
+
+  /** The governing policy and what it decided (also when it refused). */
+  governed(policy: Policy, decisions: readonly Decision[]): void {
+    this.#record.policy = policy.name;
+    this.#record.decisions = [...decisions];
+    for (const decision of decisions) {
+      if (decision.param === 'system' || decision.param === 'model') continue;
+      this.#record.parameters[decision.param] = pick(this.#requestedBody, decision.param);
+    }
+    const system = policy.system;
+    if (system !== undefined && this.#route !== 'completions') {
+      const decision = decisions.find((entry) => entry.param === 'system');
+      this.#record.system = { injected: decision !== undefined, mode: system.mode, role: system.role, text: system.text };
+    }
+  }
+
+  /** The body going upstream (after the policy) and its headers, which get our traceparent. */
+  sending(body: JsonObject, headers: Headers, usageAdded: boolean): void {
+    if (typeof body.model === 'string') this.#record.model = body.model;
+    this.#record.usageAdded = usageAdded;
+    for (const [param, values] of Object.entries(this.#record.parameters)) {
+      this.#record.parameters[param] = Object.hasOwn(body, param) ? { ...values, applied: body[param] } : values;
+    }
+    if (this.#deps.captureContent) this.#record.content = inputContent(this.#route, body);
+    this.#spans?.startUpstream(this.#route, this.#record.model, headers);
+  }
+
+  /** A pass-through request: only our traceparent goes upstream. */
+  passing(headers: Headers): void {
+    this.#spans?.propagate(headers);
+  }
+
+  /** The gateway's own refusal or failure, answered and recorded. */
+  fail(error: GatewayError, headers?: Record<string, string>): Response {
+    const response = errorResponse(error, headers);
+    this.#record.errorType = error.kind;
+    this.#finish(response.status);
+    return response;
+  }
+
+  /** The upstream's response, passed on with its body observed as it streams. */
+  respond(response: Response, transform?: TransformStream<Uint8Array, Uint8Array>): Response {
+    this.#record.timeToHeadersMs = this.#elapsed();
+    if (response.status >= 400) this.#record.errorType = String(response.status);
+    if (response.body === null) {
+      this.#finish(response.status);
+      return response;
+    }
+    const observed = this.#observe(response.body, response.status, response.headers.get('content-type') ?? '');
+    if (transform === undefined) return new Response(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // A transform may drop bytes: the upstream's length no longer describes the body.
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    return new Response(observed.pipeThrough(transform), { status: response.status, statusText: response.statusText, headers });
+  }
+
+  #observe(body: ReadableStream<Uint8Array>, status: number, contentType: string): ReadableStream<Uint8Array> {
+    const scanning = this.#route !== 'pass-through';
+    const events = scanning && contentType.includes('text/event-stream');
+    const json = scanning && !events && contentType.includes('json');
+    const scan = new ResponseScan(this.#route, this.#deps.captureContent);
+    const decoder = new TextDecoder();
+    const splitter = new SseSplitter();
+    let jsonText = '';
+    const onChunk = (chunk: Uint8Array) => {
+      if (events) {
+        for (const event of splitter.push(decoder.decode(chunk, { stream: true }))) {
+          if (scan.event(eventJson(event)) && this.#record.timeToFirstTokenMs === undefined) this.#record.timeToFirstTokenMs = this.#elapsed();
+        }
+      } else if (json && jsonText.length <= MAX_SCANNED_JSON) {
+        jsonText += decoder.decode(chunk, { stream: true });
+      }
+    };
+    return tapBody(body, {
+      chunk: onChunk,
+      end: (broken) => {
+        if (json && jsonText.length <= MAX_SCANNED_JSON) {
+          try {
+            scan.json(JSON.parse(jsonText + decoder.decode()));
+          } catch {
+            // Not JSON after all: there is nothing to read from it.
+          }
+        }
+        this.#absorb(scan);
+        if (broken) this.#record.errorType = this.#clientGone.aborted ? 'cancelled' : 'stream_error';
+        this.#finish(status);
+      },
+      cancel: () => {
+        this.#absorb(scan);
+        this.#record.errorType = 'cancelled';
+        this.#finish(status);
+      },
+    });
+  }
+
+  #absorb(scan: ResponseScan): void {
+    const response: NonNullable<RequestRecord['response']> = {};
+    if (scan.id !== undefined) response.id = scan.id;
+    if (scan.model !== undefined) response.model = scan.model;
+    if (scan.finishReasons.length > 0) response.finishReasons = [...new Set(scan.finishReasons)];
+    if (Object.keys(response).length > 0) this.#record.response = response;
+    if (scan.usage !== undefined) this.#record.usage = scan.usage;
+    if (scan.errorType !== undefined) this.#record.errorType = scan.errorType;
+    if (this.#record.content !== undefined && scan.text !== '') this.#record.content.output = outputContent(scan.text, scan.finishReasons);
+  }
+
+  #elapsed(): number {
+    return Math.round((performance.now() - this.#started) * 10) / 10;
+  }
+
+  #finish(status: number): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#record.status = status;
+    this.#record.durationMs = this.#elapsed();
+    const record = this.#record;
+    this.#spans?.end(record);
+    for (const sink of this.#deps.sinks) {
+      try {
+        sink(record);
+      } catch {
+        // A consumer's failure (a full log pipe, a bug) never fails the request it observes.
+      }
+    }
+    this.#settle();
+  }
+}

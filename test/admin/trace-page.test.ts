@@ -1,0 +1,79 @@
+// The trace page in a real headless Chromium (from npm: @sparticuz/chromium, driven by
+// playwright-core): sign in with the admin form, send a request with the openai SDK, and see its
+// row appear without a reload, with the requested and the applied temperature.
+import chromium from '@sparticuz/chromium';
+import OpenAI from 'openai';
+import { chromium as playwright, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeUpstream } from '../support/fake-upstream.ts';
+import { nodeRuntime, workerdRuntime, type RunningGateway } from '../support/runtimes.ts';
+
+const ADMIN_KEY = 'admin-page-key-Qw77';
+const CLIENT_KEY = 'sk-page-client-key-Zr12';
+
+let browser: Browser;
+const upstream = new FakeUpstream();
+
+beforeAll(async () => {
+  await upstream.start();
+  // Its Lambda-minded flags minus two: --single-process ends the browser with its first closed
+  // page, and --disable-web-security would switch off the page's same-origin rules under test.
+  const args = chromium.args.filter((arg) => arg !== '--single-process' && arg !== '--disable-web-security');
+  browser = await playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await upstream.stop();
+});
+
+describe.each([nodeRuntime, workerdRuntime])('the trace page on $name', (runtime) => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    gateway = await runtime.start({ OPENAI_BASE_URL: upstream.url, ADMIN_API_KEY: ADMIN_KEY });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('shows a new request live, requested → applied, and opens its decisions', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(8_000);
+    try {
+      await page.goto(`${gateway.url}/_temperance/traces`);
+      // Without the key: the sign-in form.
+      await page.fill('input[name=key]', ADMIN_KEY);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('#records', { state: 'attached' });
+      await expect.poll(() => page.textContent('#state')).toContain('live');
+      let navigations = 0;
+      page.on('framenavigated', () => { navigations += 1; });
+
+      const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+      await openai.chat.completions.create({ model: 'clampy', messages: [{ role: 'user', content: 'Hi' }], temperature: 1.7 });
+
+      const row = page.locator('tr.row').first();
+      await row.waitFor({ timeout: 10_000 });
+      expect(await row.locator('[data-col=temperature]').textContent()).toBe('1.7 → 0.8');
+      expect(await row.locator('[data-col=top_p]').textContent()).toBe('— → 0.9');
+      expect(await row.textContent()).toContain('clamp');
+      expect(await row.textContent()).toContain('injected (prepend)');
+      expect(navigations).toBe(0);
+
+      await row.click();
+      const detail = page.locator('tr.detail');
+      await detail.waitFor();
+      expect(await detail.textContent()).toContain('temperature: 1.7 → 0.8 (clamp)');
+      expect(await detail.textContent()).toContain('You are Clamp.');
+
+      // A second request lands on top, still without a reload.
+      await openai.chat.completions.create({ model: 'clampy', messages: [{ role: 'user', content: 'Again' }], temperature: 0.2 });
+      await expect.poll(() => page.locator('tr.row').first().locator('[data-col=temperature]').textContent(), { timeout: 10_000 }).toBe('0.2');
+      expect(await page.locator('tr.row').count()).toBe(2);
+      expect(navigations).toBe(0);
+      expect(await page.content()).not.toContain(CLIENT_KEY);
+      expect(await page.content()).not.toContain(ADMIN_KEY);
+    } finally {
+      await page.close();
+    }
+  });
+});
