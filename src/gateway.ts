@@ -45,7 +45,8 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     upstream: new URL(deps.config.OPENAI_BASE_URL),
   };
   const observe: Observe = (c, route) => {
-    const observation = new Observation(observationDeps, c.req.raw, route);
+    const observation = new Observation(observationDeps, c.req.raw, route, c.get('requestId'));
+    c.set('observation', observation);
     // Export once the request is over (its stream too), never before the response.
     if (telemetry !== undefined) inBackground(c, observation.finished.then(() => telemetry.flush()));
     return observation;

@@ -1,14 +1,56 @@
-// One structured JSON line per request: id, route, model, policy, status, duration. The id is
-// the client's x-request-id when it sent a usable one, else made here; it comes back as
-// x-temperance-request-id. Nothing from headers or bodies is logged, and the line is redacted.
-import type { MiddlewareHandler } from 'hono';
+// One structured JSON line per request. The id is the client's x-request-id when it sent a
+// usable one, else made here; it comes back as x-temperance-request-id and is the id of the
+// request's record (trace page, spans). For an observed route the line is written from that
+// record once the answer is over (a stream's whole duration, its tokens); any other request
+// (a refused key, an unknown URL, the admin pages) gets its line at once. Nothing from headers
+// or bodies is logged, and the line is redacted.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { RequestRecord } from './observe/record.ts';
 import { createRedactor } from './redact.ts';
-import type { GatewayDeps, GatewayEnv } from './routes/context.ts';
+import type { GatewayDeps, GatewayEnv, LogLine } from './routes/context.ts';
 
 const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
 
-function bearer(header: string | null): string | undefined {
-  return header === null ? undefined : /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
+function bearer(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
+}
+
+function level(status: number): string {
+  return status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
+}
+
+function fromRecord(record: Readonly<RequestRecord>): LogLine {
+  return {
+    level: level(record.status),
+    id: record.id,
+    method: record.method,
+    path: record.path,
+    route: record.route,
+    model: record.requestedModel,
+    upstream_model: record.model === record.requestedModel ? undefined : record.model,
+    policy: record.policy,
+    stream: record.stream,
+    status: record.status,
+    error: record.errorType,
+    attempts: record.attempts,
+    duration_ms: record.durationMs,
+    ttft_ms: record.timeToFirstTokenMs,
+    input_tokens: record.usage?.inputTokens,
+    output_tokens: record.usage?.outputTokens,
+    response_id: record.response?.id,
+  };
+}
+
+function fromContext(c: Context<GatewayEnv>, id: string, started: number): LogLine {
+  return {
+    level: level(c.res.status),
+    id,
+    method: c.req.method,
+    path: new URL(c.req.url).pathname,
+    status: c.res.status,
+    error: c.get('refusal'),
+    duration_ms: Math.round((performance.now() - started) * 10) / 10,
+  };
 }
 
 export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
@@ -17,29 +59,17 @@ export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = performance.now();
     // The key this client presented is a secret too, whatever its shape.
-    const redact = createRedactor([...gatewaySecrets, bearer(c.req.header('authorization') ?? null)]);
+    const redact = createRedactor([...gatewaySecrets, bearer(c.req.header('authorization'))]);
     const offered = c.req.header('x-request-id');
     const id = offered !== undefined && USABLE_ID.test(offered) && redact(offered) === offered ? offered : crypto.randomUUID();
     c.set('requestId', id);
-    c.set('facts', {});
     c.set('redact', redact);
     await next();
     c.res.headers.set('x-temperance-request-id', id);
     if (log === undefined) return;
-    const facts = c.get('facts');
-    const line = {
-      time: new Date().toISOString(),
-      level: c.res.status >= 500 ? 'error' : c.res.status >= 400 ? 'warn' : 'info',
-      msg: 'request',
-      id,
-      method: c.req.method,
-      path: new URL(c.req.url).pathname,
-      ...facts,
-      status: c.res.status,
-      // For a stream, the time to its response headers; the stream itself goes on.
-      duration_ms: Math.round((performance.now() - started) * 10) / 10,
-      upstream_request_id: c.res.headers.get('x-request-id') ?? undefined,
-    };
-    log(JSON.parse(redact(JSON.stringify(line))));
+    const emit = (line: LogLine) => log(JSON.parse(redact(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...line }))));
+    const observation = c.get('observation');
+    if (observation === undefined) emit(fromContext(c, id, started));
+    else void observation.finished.then(() => emit(fromRecord(observation.record)));
   };
 }

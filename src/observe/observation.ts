@@ -43,14 +43,14 @@ export class Observation {
   /** Resolves once the record has gone to the sinks. */
   readonly finished: Promise<void>;
 
-  constructor(deps: ObservationDeps, request: Request, route: RecordRoute) {
+  constructor(deps: ObservationDeps, request: Request, route: RecordRoute, id: string) {
     this.#deps = deps;
     this.#route = route;
     this.#clientGone = request.signal;
     this.finished = new Promise((resolve) => { this.#settle = resolve; });
     this.#spans = deps.telemetry === undefined ? undefined : new RequestSpans(deps.telemetry, request, route, deps.upstream);
     this.#record = {
-      id: crypto.randomUUID(),
+      id,
       startedAt: Date.now(),
       method: request.method,
       path: new URL(request.url).pathname,
@@ -101,6 +101,16 @@ export class Observation {
     }
     if (this.#deps.captureContent) this.#record.content = inputContent(this.#route, body);
     this.#spans?.startUpstream(this.#route, this.#record.model, headers);
+  }
+
+  /** How many upstream attempts the answer took. */
+  attempted(attempts: number): void {
+    this.#record.attempts = attempts;
+  }
+
+  /** The record as it stands; complete once `finished` has resolved. */
+  get record(): Readonly<RequestRecord> {
+    return this.#record;
   }
 
   /** A pass-through request: only our traceparent goes upstream. */

@@ -11,7 +11,7 @@ export type ParameterValues = { requested?: unknown; applied?: unknown };
 export type TokenUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number };
 
 export type RequestRecord = {
-  /** Unique per request (a client may continue one trace over many requests, so not the trace id). */
+  /** The request id (x-temperance-request-id, in the log line too); not the trace id, which a client may share across requests. */
   id: string;
   /** W3C trace and span ids of the gateway's SERVER span, when tracing is on. */
   traceId?: string;
@@ -48,6 +48,8 @@ export type RequestRecord = {
   timeToFirstTokenMs?: number;
   usage?: TokenUsage;
   response?: { id?: string; model?: string; finishReasons?: string[] };
+  /** Upstream attempts made (more than 1 when UPSTREAM_RETRIES retried). */
+  attempts?: number;
   /** The upstream host (`server.address`). */
   upstream: string;
   /** Only with OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true, in the GenAI semconv JSON shapes. */

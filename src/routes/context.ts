@@ -27,21 +27,15 @@ export type GatewayDeps = {
   clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
 };
 
-/** What the handlers learn about a request, for its log line. */
-export type RequestFacts = {
-  model?: string;
-  policy?: string;
-  stream?: boolean;
-  attempts?: number;
-  error?: ErrorKind;
-};
-
 export type GatewayEnv = {
   Variables: {
     /** The Authorization header the upstream gets: the gateway's key, or the client's own. */
     upstreamAuthorization: string | undefined;
     requestId: string;
-    facts: RequestFacts;
+    /** The gateway's own refusal, for the log line of a request no observation records. */
+    refusal: ErrorKind | undefined;
+    /** The observation of an observed route: its record feeds the log line. */
+    observation: Observation | undefined;
     /** Removes the gateway's keys and the key this client presented from text that may quote the request. */
     redact: (text: string) => string;
   };
@@ -49,7 +43,7 @@ export type GatewayEnv = {
 
 /** Notes the gateway's own refusal for the request's log line, with keys removed from its message. */
 export function noteError(c: Context<GatewayEnv>, error: GatewayError): GatewayError {
-  c.get('facts').error = error.kind;
+  c.set('refusal', error.kind);
   return { ...error, message: c.get('redact')(error.message) };
 }
 

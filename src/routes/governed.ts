@@ -63,9 +63,6 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     if (body.model !== undefined && typeof body.model !== 'string') {
       return observation.fail(noteError(c, gatewayError('invalid_type', 'model must be a string', 'model')));
     }
-    const facts = c.get('facts');
-    if (typeof body.model === 'string') facts.model = body.model;
-    facts.stream = body.stream === true;
     const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
 
     let outgoing: Outgoing = { bytes: parsed.bytes, body, usageAdded: false };
@@ -80,7 +77,6 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     } else {
       const { policy } = resolution;
       policyName = policy.name;
-      facts.policy = policy.name;
       const result = applyPolicy(body, policy, route);
       observation.governed(policy, result.decisions);
       if (!result.ok) return observation.fail(noteError(c, result.error), { [POLICY_HEADER]: policy.name });
@@ -107,7 +103,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       retries: config.UPSTREAM_RETRIES,
       maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
-    facts.attempts = forwarded.attempts;
+    observation.attempted(forwarded.attempts);
     const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
     if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), extra);
     if (policyName !== undefined) forwarded.response.headers.set(POLICY_HEADER, policyName);

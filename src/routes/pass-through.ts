@@ -31,7 +31,7 @@ export function passThroughRoute(deps: GatewayDeps, observe: Observe) {
       retries: deps.config.UPSTREAM_RETRIES,
       maxRetryDelayMs: deps.config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
-    c.get('facts').attempts = forwarded.attempts;
+    observation.attempted(forwarded.attempts);
     return forwarded.ok ? observation.respond(forwarded.response) : observation.fail(noteError(c, forwarded.error));
   };
 }
