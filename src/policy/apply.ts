@@ -72,8 +72,8 @@ function applyRule(param: string, rule: SamplingRule, body: JsonObject, policy: 
 }
 
 /**
- * Applies `policy` to a request `body` sent to `route`. `requestedModel` is the name the client
- * sent: an alias or persona name is rewritten to the policy's model.
+ * Applies `policy` to a request `body` sent to `route`. The body's `model` is the name the
+ * client sent: an alias or persona name is rewritten to the policy's model.
  */
 export function applyPolicy(body: JsonObject, policy: Policy, route: RouteAdapter): PolicyResult {
   let next: JsonObject = { ...body };

@@ -101,6 +101,8 @@ export function loadPolicies(sources: readonly PolicySource[], loadedAt: number)
     if (other !== undefined) errors.push(`${file.path}: the policy name "${file.name}" is also used by ${other}`);
     names.set(file.name, file.path);
   }
-  if (errors.length > 0) return { ok: false, errors };
-  return buildPolicySet(files, loadedAt);
+  // Names claimed twice are reported with the other errors, not after they are fixed.
+  const built = buildPolicySet(files, loadedAt);
+  if (!built.ok) errors.push(...built.errors);
+  return errors.length > 0 ? { ok: false, errors } : built;
 }

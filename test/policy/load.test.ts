@@ -149,6 +149,14 @@ describe('a policy folder', () => {
     ]);
   });
 
+  it('reports a broken file and a name claimed twice at once', () => {
+    const result = loaded({ 'policies/a.yaml': 'model: m', 'policies/b.yaml': 'model: m', 'policies/c.yaml': 'model: [' });
+    expect(!result.ok && result.errors).toEqual([
+      expect.stringMatching(/^policies\/c\.yaml: cannot be read as YAML/),
+      'policies/b.yaml: model: "m" is also claimed by policies/a.yaml',
+    ]);
+  });
+
   it('turns personas into policies that inherit and override the file', () => {
     const result = loaded({
       'policies/multi.yaml': [
