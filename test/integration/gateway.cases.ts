@@ -1,7 +1,8 @@
 // The integration cases every runtime must pass: the real gateway before a stand-in upstream,
 // driven by the official openai SDK.
 import { request as httpRequest } from 'node:http';
-import OpenAI, { APIError } from 'openai';
+import type OpenAI from 'openai';
+import { caught, client } from '../support/openai-client.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeUpstream, chatChunk, sendJson, sseEvent } from '../support/fake-upstream.ts';
 import type { RunningGateway, Runtime } from '../support/runtimes.ts';
@@ -12,10 +13,6 @@ const QUIET = 'ft:gpt-4o-mini:acme:quiet:1';
 const MULTI = 'ft:gpt-4o-mini:acme:multi:1';
 const user = { role: 'user' as const, content: 'Hi!' };
 
-function client(gateway: RunningGateway, apiKey = 'sk-client-key-0001'): OpenAI {
-  return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
-}
-
 function rawPost(url: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { method: 'POST', headers }, (response) => {
@@ -25,16 +22,6 @@ function rawPost(url: string, body: string, headers: Record<string, string>): Pr
     request.on('error', reject);
     request.end(body);
   });
-}
-
-async function caught(promise: Promise<unknown>): Promise<APIError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
 }
 
 export function defineGatewayCases(runtime: Runtime): void {

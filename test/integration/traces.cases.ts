@@ -1,7 +1,8 @@
 // Traces on every runtime: what a real OTLP/HTTP receiver gets from the gateway for plain,
 // clamped, rejected, streamed and failed requests; the admin routes; keys never leaking; and a
 // dead or hanging collector never slowing a request.
-import OpenAI, { APIError } from 'openai';
+import type OpenAI from 'openai';
+import { caught, client } from '../support/openai-client.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeUpstream, chatChunk, defaultHandler, sendJson, sseEvent, type Handler } from '../support/fake-upstream.ts';
 import { OtlpReceiver, type ExportedSpan } from '../support/otlp-receiver.ts';
@@ -20,20 +21,6 @@ const GATEWAY_KEY = 'gw-secret-key-Xy81';
 const ADMIN_KEY = 'admin-secret-key-Pz44';
 const CLIENT_OWN_KEY = 'sk-client-own-key-Lm09';
 const SECRETS = [UPSTREAM_KEY, GATEWAY_KEY, ADMIN_KEY, CLIENT_OWN_KEY];
-
-function client(gateway: RunningGateway, apiKey: string): OpenAI {
-  return new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
-}
-
-async function caught(promise: Promise<unknown>): Promise<APIError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the request to fail');
-}
 
 /** A stand-in that streams and, like OpenAI, adds the usage chunk only when asked. */
 const usageAwareStream: Handler = (request, response) => {
