@@ -34,9 +34,9 @@ export async function freePort(): Promise<number> {
 export type WranglerDev = RunningGateway;
 
 /** `wrangler dev` as a user runs it, with Node 22 from node_modules (wrangler needs it). */
-export async function startWranglerDev(args: readonly string[], env: Record<string, string> = {}): Promise<WranglerDev> {
+export async function startWranglerDev(args: readonly string[], env: Record<string, string> = {}, command: readonly string[] = ['node_modules/wrangler/bin/wrangler.js', 'dev']): Promise<WranglerDev> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', ...args], {
+  const child = spawn(process.execPath, [...command, '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(await freePort()), '--show-interactive-dev-session=false', ...args], {
     cwd: root,
     env: { ...process.env, ...env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
     stdio: ['ignore', 'pipe', 'pipe'],

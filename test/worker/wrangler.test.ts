@@ -1,6 +1,7 @@
 // The Worker as a user runs and deploys it: `wrangler dev` from the repository root compiles
 // policies/ in its build step; a bad setting answers 500; a bad policy fails the build.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +41,21 @@ describe('wrangler dev from the repository root', () => {
     } finally {
       await dev.close();
     }
+  });
+
+  it('npm start passes the gateway settings from the environment to the Worker, through a file it removes', async () => {
+    upstream.reset();
+    const dev = await startWranglerDev([], { OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: 'sk-upstream-from-env-1', ALLOW_ANONYMOUS: 'true' }, ['scripts/dev.ts']);
+    try {
+      expect(dev.output()).toContain('passing OPENAI_BASE_URL, OPENAI_API_KEY, ALLOW_ANONYMOUS from the environment');
+      expect(dev.output()).not.toContain('sk-upstream-from-env-1');
+      const response = await fetch(`${dev.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"support-bot","messages":[]}' });
+      expect(response.status).toBe(200);
+      expect(upstream.last.headers.authorization).toBe('Bearer sk-upstream-from-env-1');
+    } finally {
+      await dev.close();
+    }
+    expect(existsSync('.temperance/environment.vars')).toBe(false);
   });
 
   it('answers every request with 500 gateway_misconfigured when a setting is wrong, forwarding nothing', async () => {

@@ -1,0 +1,41 @@
+// `npm start`: the gateway on workerd under `wrangler dev`, port 8787. wrangler gives a Worker
+// only the vars of wrangler.toml, .dev.vars/.env and --var; this makes the gateway's own
+// settings from the environment count too (`OPENAI_BASE_URL=… npm start`), as on Node.
+// They go through an env file (mode 0600, removed on exit), never the command line, where
+// `ps` would show a key. Arguments after `npm start --` go to wrangler.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import process from 'node:process';
+import { ConfigSchema } from '../src/config.ts';
+
+// Node-only settings (contract section 3): the Worker's port is wrangler's.
+const NODE_ONLY = new Set(['PORT', 'HOST', 'POLICIES_DIR']);
+const names = Object.keys(ConfigSchema.shape).filter((name) => !NODE_ONLY.has(name));
+const fromEnvironment = names.filter((name) => (process.env[name] ?? '') !== '');
+
+const args = ['node_modules/wrangler/bin/wrangler.js', 'dev', ...process.argv.slice(2)];
+const envFile = '.temperance/environment.vars';
+if (fromEnvironment.length > 0) {
+  // Single quotes: dotenv takes the value literally. A value with a quote gets double quotes.
+  const line = (name: string) => {
+    const value = process.env[name] ?? '';
+    return value.includes("'") ? `${name}=${JSON.stringify(value)}` : `${name}='${value}'`;
+  };
+  await mkdir('.temperance', { recursive: true });
+  await writeFile(envFile, `${fromEnvironment.map(line).join('\n')}\n`, { mode: 0o600 });
+  // Given env files, wrangler reads only those: keep the user's own files first (ours win).
+  for (const own of ['.dev.vars', '.env']) if (existsSync(own)) args.push('--env-file', own);
+  args.push('--env-file', envFile);
+  console.log(`temperance: passing ${fromEnvironment.join(', ')} from the environment to the Worker`);
+}
+
+const child = spawn(process.execPath, args, {
+  stdio: 'inherit',
+  env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+});
+const cleanUp = () => rm(envFile, { force: true });
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => {
+  void cleanUp().then(() => process.exit(code ?? (signal === null ? 0 : 1)));
+});
