@@ -8,19 +8,21 @@ export function isRetryableStatus(status: number): boolean {
   return RETRYABLE_STATUS.has(status);
 }
 
-function askedDelay(headers: Headers, now: number): number | undefined {
-  const ms = Number(headers.get('retry-after-ms') ?? Number.NaN);
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get('retry-after');
-  if (value === null) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+const NUMBER = /^\d+(\.\d+)?$/;
+
+/** How long the upstream asks us to wait: `retry-after-ms` (OpenAI's), `Retry-After` in seconds or as an HTTP date; undefined when it does not say. */
+export function retryAfterMs(headers: Headers, now: number): number | undefined {
+  const ms = headers.get('retry-after-ms')?.trim();
+  if (ms !== undefined && NUMBER.test(ms)) return Number(ms);
+  const value = headers.get('retry-after')?.trim();
+  if (value === undefined) return undefined;
+  if (NUMBER.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 export function retryDelay(headers: Headers | undefined, attempt: number, maxDelayMs: number, now = Date.now()): number | undefined {
-  const asked = headers === undefined ? undefined : askedDelay(headers, now);
+  const asked = headers === undefined ? undefined : retryAfterMs(headers, now);
   if (asked !== undefined) return asked <= maxDelayMs ? asked : undefined;
   return Math.min(maxDelayMs, 250 * 2 ** attempt);
 }

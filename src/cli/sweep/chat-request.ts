@@ -1,7 +1,7 @@
 // One chat completion request of a sweep, retried when the upstream is busy (429, honouring
 // Retry-After) or failing (5xx, network), and read into what the scores need.
 import { isJsonObject, type JsonObject } from '../../policy/decision.ts';
-import { retryAfterMs } from './retry-after.ts';
+import { retryAfterMs } from '../../proxy/retry-delay.ts';
 
 export type ChatAnswer =
   | { ok: true; output: string; refusal: string | null; finishReason: string | null; attempts: number; policyHeader: string | null }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePrompts } from '../../../src/cli/sweep/prompts.ts';
 import { renderReport } from '../../../src/cli/sweep/report.ts';
-import { retryAfterMs } from '../../../src/cli/sweep/retry-after.ts';
+import { retryAfterMs } from '../../../src/proxy/retry-delay.ts';
 import { isEmptyOrRefusal, scoreSetting } from '../../../src/cli/sweep/scores.ts';
 import type { SweepResult } from '../../../src/cli/sweep/results-file.ts';
 import { pairwiseAgreement, wordF1 } from '../../../src/cli/sweep/similarity.ts';
