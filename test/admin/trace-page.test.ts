@@ -1,10 +1,10 @@
 // The trace page in a real headless Chromium (from npm: @sparticuz/chromium, driven by
 // playwright-core): sign in with the admin form, send a request with the openai SDK, and see its
 // row appear without a reload, with the requested and the applied temperature.
-import chromium from '@sparticuz/chromium';
 import OpenAI from 'openai';
-import { chromium as playwright, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
 import { FakeUpstream } from '../support/fake-upstream.ts';
 import { nodeRuntime, workerdRuntime, type RunningGateway } from '../support/runtimes.ts';
 
@@ -16,10 +16,7 @@ const upstream = new FakeUpstream();
 
 beforeAll(async () => {
   await upstream.start();
-  // Its Lambda-minded flags minus two: --single-process ends the browser with its first closed
-  // page, and --disable-web-security would switch off the page's same-origin rules under test.
-  const args = chromium.args.filter((arg) => arg !== '--single-process' && arg !== '--disable-web-security');
-  browser = await playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -5,9 +5,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import chromium from '@sparticuz/chromium';
-import { chromium as playwright } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../support/browser.ts';
 import { runTemperance, type CliRun } from '../../support/cli.ts';
 import { FakeUpstream, sendJson, type Handler } from '../../support/fake-upstream.ts';
 import { nodeRuntime, type RunningGateway } from '../../support/runtimes.ts';
@@ -141,7 +140,7 @@ describe('temperance sweep', () => {
   });
 
   it('writes a report that renders offline: a chart per score with one point per setting, and the outputs side by side', async () => {
-    const browser = await playwright.launch({ executablePath: await chromium.executablePath(), args: chromium.args, headless: true });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
       const requested: string[] = [];
