@@ -3,10 +3,11 @@
 // and frees the upstream call when the client is gone.
 import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
-import OpenAI, { APIError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { APIError } from 'openai';
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../support/gateway-fixture.ts';
 import { FakeUpstream, chatChunk, chatCompletion, sendJson, sseEvent, type Recorded } from '../support/fake-upstream.ts';
-import type { RunningGateway, Runtime } from '../support/runtimes.ts';
+import type { Runtime } from '../support/runtimes.ts';
 
 const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
 const user = { role: 'user' as const, content: 'Hi!' };
@@ -35,28 +36,16 @@ function nextRequest(upstream: FakeUpstream, count: number): Promise<Recorded> {
 }
 
 export function defineFaultCases(runtime: Runtime, measured: Map<string, number>): void {
-  const upstream = new FakeUpstream();
-  let gateway: RunningGateway;
-  let openai: OpenAI;
-
-  beforeAll(async () => {
-    await upstream.start();
-    gateway = await runtime.start({
-      OPENAI_BASE_URL: upstream.url, UPSTREAM_TIMEOUT_MS: '400', UPSTREAM_IDLE_TIMEOUT_MS: '400',
-      UPSTREAM_RETRIES: '2', UPSTREAM_RETRY_MAX_DELAY_MS: '300', MAX_BODY_BYTES: '4096',
-    });
-    openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-client-key-0004', maxRetries: 0 });
+  const fixture = useGateway(runtime, {
+    apiKey: 'sk-client-key-0004',
+    env: { UPSTREAM_TIMEOUT_MS: '400', UPSTREAM_IDLE_TIMEOUT_MS: '400', UPSTREAM_RETRIES: '2', UPSTREAM_RETRY_MAX_DELAY_MS: '300', MAX_BODY_BYTES: '4096' },
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream.stop();
-  });
-  beforeEach(() => upstream.reset());
+  const { upstream } = fixture;
 
   describe('upstream faults before the first byte', () => {
     it('a reset connection, every time: 502 in OpenAI shape after the allowed retries', async () => {
       upstream.handler = (_request, response) => { response.socket?.destroy(); };
-      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      const error = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(APIError);
       expect(error).toMatchObject({ status: 502, code: 'upstream_unreachable', type: 'server_error' });
       expect(upstream.requests).toHaveLength(3);
@@ -67,7 +56,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         if (upstream.requests.length === 1) response.socket?.destroy();
         else sendJson(response, 200, chatCompletion(String(request.json().model)));
       };
-      const reply = await openai.chat.completions.create({ model: CLAMP, messages: [user] });
+      const reply = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] });
       expect(reply.choices[0]?.message.content).toBe('Hello from the stand-in upstream.');
       expect(upstream.requests).toHaveLength(2);
     });
@@ -78,7 +67,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         else sendJson(response, 200, chatCompletion(String(request.json().model)));
       };
       const started = performance.now();
-      await openai.chat.completions.create({ model: CLAMP, messages: [user] });
+      await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] });
       expect(performance.now() - started).toBeGreaterThanOrEqual(110);
       expect(upstream.requests).toHaveLength(2);
       expect(upstream.requests[1]?.text).toBe(upstream.requests[0]?.text);
@@ -86,7 +75,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
 
     it('a Retry-After longer than the cap is not waited for: the client gets the 429 and its Retry-After', async () => {
       upstream.handler = (_request, response) => sendJson(response, 429, { error: { message: 'later', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, { 'retry-after': '30' });
-      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      const error = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
       expect(error instanceof APIError && error.headers?.get('retry-after')).toBe('30');
       expect(upstream.requests).toHaveLength(1);
@@ -94,7 +83,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
 
     it('5xx on every attempt: the last one reaches the client unchanged', async () => {
       upstream.handler = (_request, response) => sendJson(response, 503, { error: { message: `busy ${upstream.requests.length}`, type: 'server_error', param: null, code: null } });
-      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      const error = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ status: 503, message: expect.stringContaining('busy 3') });
       expect(upstream.requests).toHaveLength(3);
     });
@@ -102,7 +91,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
     it('no response headers within UPSTREAM_TIMEOUT_MS: 504, and the upstream call is abandoned', async () => {
       upstream.handler = () => {};
       const started = performance.now();
-      const error = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
+      const error = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] }).catch((caught: unknown) => caught);
       const elapsed = performance.now() - started;
       expect(error).toMatchObject({ status: 504, code: 'upstream_timeout' });
       expect(elapsed).toBeGreaterThanOrEqual(390);
@@ -120,7 +109,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         setTimeout(() => response.socket?.destroy(), 50);
       };
       const pieces: string[] = [];
-      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
+      const stream = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
       const error = await (async () => {
         for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
       })().catch((caught: unknown) => caught);
@@ -134,7 +123,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(sseEvent(chatChunk(String(request.json().model), 'Thinking')));
       };
-      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
+      const stream = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
       const pieces: string[] = [];
       const error = await (async () => {
         for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
@@ -157,7 +146,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         response.on('close', () => clearInterval(timer));
       };
       const controller = new AbortController();
-      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true }, { signal: controller.signal });
+      const stream = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true }, { signal: controller.signal });
       let abortedAt = 0;
       await (async () => {
         for await (const _chunk of stream) {
@@ -183,7 +172,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         response.on('close', () => clearInterval(timer));
       };
       const controller = new AbortController();
-      const pending = openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true }, { signal: controller.signal }).catch(() => undefined);
+      const pending = fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true }, { signal: controller.signal }).catch(() => undefined);
       const recorded = await nextRequest(upstream, 1);
       const abortedAt = performance.now();
       controller.abort();
@@ -204,7 +193,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         input: value, instructions: value, temperature: value, top_p: value, stream: fc.boolean(),
       }, { requiredKeys: [] });
       await fc.assert(fc.asyncProperty(fc.constantFrom('/v1/chat/completions', '/v1/responses', '/v1/completions'), fc.oneof(body.map((b) => JSON.stringify(b)), fc.string()), async (path, text) => {
-        const response = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+        const response = await fetch(`${fixture.gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
         const answer = await response.text();
         expect(response.status === 200 || (response.status >= 400 && response.status < 500)).toBe(true);
         if (response.status !== 200 && !answer.includes('Invalid URL')) expect(JSON.parse(answer)).toMatchObject({ error: { message: expect.any(String), type: expect.any(String) } });
@@ -215,7 +204,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
   describe('limits and routing', () => {
     it('a chunked body over MAX_BODY_BYTES gets 413 without being forwarded', async () => {
       const chunk = `{"model":"${CLAMP}","messages":[{"role":"user","content":"${'x'.repeat(3000)}`;
-      const { status, body } = await rawRequest(gateway.url, '/v1/chat/completions', {
+      const { status, body } = await rawRequest(fixture.gateway.url, '/v1/chat/completions', {
         method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, body: [chunk, `${'y'.repeat(3000)}"}]}`],
       });
       expect(status).toBe(413);
@@ -228,7 +217,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
       const tail = '"}]}';
       const body = `${head}${'x'.repeat(4096 - head.length - tail.length)}${tail}`;
       expect(body.length).toBe(4096);
-      const { status } = await rawRequest(gateway.url, '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '4096' }, body: [body] });
+      const { status } = await rawRequest(fixture.gateway.url, '/v1/chat/completions', { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '4096' }, body: [body] });
       expect(status).toBe(200);
       expect(upstream.last.text).toBe(body);
     });
@@ -240,7 +229,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
       ['/v2/models', 404],
       ['/admin', 404],
     ])('%s is not forwarded (%i)', async (path, status) => {
-      const response = await rawRequest(gateway.url, path, { method: 'GET' });
+      const response = await rawRequest(fixture.gateway.url, path, { method: 'GET' });
       expect(response.status).toBe(status);
       expect(JSON.parse(response.body)).toMatchObject({ error: { type: 'invalid_request_error' } });
       expect(upstream.requests).toHaveLength(0);
@@ -248,14 +237,14 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
 
     it('a trailing slash or a dot segment cannot slip a governed route past its policy', async () => {
       for (const path of ['/v1/chat/completions/', '/v1/x/../chat/completions']) {
-        const { status } = await rawRequest(gateway.url, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: [JSON.stringify({ model: 'clampy', messages: [user], temperature: 2 })] });
+        const { status } = await rawRequest(fixture.gateway.url, path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: [JSON.stringify({ model: 'clampy', messages: [user], temperature: 2 })] });
         expect(status).toBe(200);
         expect(upstream.last.json()).toMatchObject({ model: CLAMP, temperature: 0.8 });
       }
     });
 
     it('the upstream host is never the client\'s to choose', async () => {
-      await rawRequest(gateway.url, '/v1//evil.example/chat', { method: 'GET', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } });
+      await rawRequest(fixture.gateway.url, '/v1//evil.example/chat', { method: 'GET', headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } });
       expect(upstream.last.url).toBe('/v1//evil.example/chat');
       expect(upstream.last.headers.host).toBe(new URL(upstream.url).host);
       expect(upstream.last.headers).not.toHaveProperty('x-forwarded-host');

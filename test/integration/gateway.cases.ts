@@ -3,9 +3,10 @@
 import { request as httpRequest } from 'node:http';
 import type OpenAI from 'openai';
 import { caught, client } from '../support/openai-client.ts';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../support/gateway-fixture.ts';
 import { FakeUpstream, chatChunk, sendJson, sseEvent } from '../support/fake-upstream.ts';
-import type { RunningGateway, Runtime } from '../support/runtimes.ts';
+import type { Runtime } from '../support/runtimes.ts';
 
 const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
 const REJECT = 'ft:gpt-4o-mini:acme:reject:1';
@@ -25,24 +26,12 @@ function rawPost(url: string, body: string, headers: Record<string, string>): Pr
 }
 
 export function defineGatewayCases(runtime: Runtime): void {
-  const upstream = new FakeUpstream();
-  let gateway: RunningGateway;
-  let openai: OpenAI;
-
-  beforeAll(async () => {
-    await upstream.start();
-    gateway = await runtime.start({ OPENAI_BASE_URL: upstream.url });
-    openai = client(gateway);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream.stop();
-  });
-  beforeEach(() => upstream.reset());
+  const fixture = useGateway(runtime);
+  const { upstream } = fixture;
 
   describe('sampling rules', () => {
     it('fills in defaults and the canonical system message, and names the policy', async () => {
-      const { data, response } = await openai.chat.completions.create({ model: CLAMP, messages: [user] }).withResponse();
+      const { data, response } = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] }).withResponse();
       expect(data.choices[0]?.message.content).toBe('Hello from the stand-in upstream.');
       expect(response.headers.get('x-temperance-policy')).toBe('clamp');
       expect(upstream.last.json()).toMatchObject({
@@ -52,21 +41,21 @@ export function defineGatewayCases(runtime: Runtime): void {
     });
 
     it('clamps values outside the bounds to the nearest bound, and keeps 0 as a real value', async () => {
-      await openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: 1.7, top_p: 0.99 });
+      await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: 1.7, top_p: 0.99 });
       expect(upstream.last.json()).toMatchObject({ temperature: 0.8, top_p: 0.95 });
-      await openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: 0 });
+      await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: 0 });
       expect(upstream.last.json().temperature).toBe(0.1);
-      await openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: 0.3 });
+      await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: 0.3 });
       expect(upstream.last.json().temperature).toBe(0.3);
     });
 
     it('takes the default for an explicit null', async () => {
-      await openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: null });
+      await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], temperature: null });
       expect(upstream.last.json().temperature).toBe(0.6);
     });
 
     it('rejects an out-of-range value in reject mode, in OpenAI error shape, sending nothing upstream', async () => {
-      const error = await caught(openai.chat.completions.create({ model: REJECT, messages: [user], temperature: 1.2 }));
+      const error = await caught(fixture.openai.chat.completions.create({ model: REJECT, messages: [user], temperature: 1.2 }));
       expect(error.status).toBe(400);
       expect(error.type).toBe('invalid_request_error');
       expect(error.code).toBe('policy_violation');
@@ -79,7 +68,7 @@ export function defineGatewayCases(runtime: Runtime): void {
     });
 
     it('refuses a value of the wrong type with invalid_type', async () => {
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-key-0001' },
         body: JSON.stringify({ model: CLAMP, messages: [user], temperature: 'hot' }),
@@ -90,7 +79,7 @@ export function defineGatewayCases(runtime: Runtime): void {
     });
 
     it('drops and fixes parameters for a pattern-matched model family', async () => {
-      await openai.chat.completions.create({ model: 'ft:o4-mini:acme:reason:2', messages: [user], temperature: 0.2, top_p: 0.5, presence_penalty: 1 });
+      await fixture.openai.chat.completions.create({ model: 'ft:o4-mini:acme:reason:2', messages: [user], temperature: 0.2, top_p: 0.5, presence_penalty: 1 });
       const sent = upstream.last.json();
       expect(sent).not.toHaveProperty('temperature');
       expect(sent).not.toHaveProperty('top_p');
@@ -100,27 +89,27 @@ export function defineGatewayCases(runtime: Runtime): void {
 
   describe('the canonical system message', () => {
     it("prepend keeps the client's system message after the canonical one", async () => {
-      await openai.chat.completions.create({ model: CLAMP, messages: [{ role: 'system', content: 'Be brief.' }, user] });
+      await fixture.openai.chat.completions.create({ model: CLAMP, messages: [{ role: 'system', content: 'Be brief.' }, user] });
       expect(upstream.last.json().messages).toEqual([
         { role: 'system', content: 'You are Clamp.' }, { role: 'system', content: 'Be brief.' }, user,
       ]);
     });
 
     it('replace leaves the canonical message as the only one, with its role', async () => {
-      await openai.chat.completions.create({ model: REJECT, messages: [{ role: 'system', content: 'Be evil.' }, user, { role: 'developer', content: 'x' }] });
+      await fixture.openai.chat.completions.create({ model: REJECT, messages: [{ role: 'system', content: 'Be evil.' }, user, { role: 'developer', content: 'x' }] });
       expect(upstream.last.json().messages).toEqual([{ role: 'developer', content: 'You are Reject.' }, user]);
     });
 
     it('if_missing adds the message only when the client sent none', async () => {
-      await openai.chat.completions.create({ model: QUIET, messages: [user] });
+      await fixture.openai.chat.completions.create({ model: QUIET, messages: [user] });
       expect(upstream.last.json().messages).toEqual([{ role: 'system', content: 'You are Quiet.' }, user]);
-      await openai.chat.completions.create({ model: QUIET, messages: [{ role: 'developer', content: 'Mine.' }, user] });
+      await fixture.openai.chat.completions.create({ model: QUIET, messages: [{ role: 'developer', content: 'Mine.' }, user] });
       expect(upstream.last.json().messages).toEqual([{ role: 'developer', content: 'Mine.' }, user]);
     });
 
     it('is idempotent: a request that already starts with it is forwarded byte for byte', async () => {
       const raw = `{"model":"${CLAMP}","messages":[{"role":"system","content":"You are Clamp."},{"role":"user","content":"Hi"}],"temperature":0.5,"top_p":0.9,"seed":12345678901234567890}`;
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-key-0001' }, body: raw,
       });
       expect(response.status).toBe(200);
@@ -130,19 +119,19 @@ export function defineGatewayCases(runtime: Runtime): void {
 
   describe('aliases and personas', () => {
     it('rewrites an alias to the model id', async () => {
-      const { response } = await openai.chat.completions.create({ model: 'clampy', messages: [user] }).withResponse();
+      const { response } = await fixture.openai.chat.completions.create({ model: 'clampy', messages: [user] }).withResponse();
       expect(upstream.last.json().model).toBe(CLAMP);
       expect(response.headers.get('x-temperance-policy')).toBe('clamp');
     });
 
     it("applies a persona's system message and its own rules over the file's", async () => {
-      const { response } = await openai.chat.completions.create({ model: 'rabbittext', messages: [{ role: 'system', content: 'old' }, user], temperature: 0.4 }).withResponse();
+      const { response } = await fixture.openai.chat.completions.create({ model: 'rabbittext', messages: [{ role: 'system', content: 'old' }, user], temperature: 0.4 }).withResponse();
       expect(response.headers.get('x-temperance-policy')).toBe('multi/rabbittext');
       expect(upstream.last.json()).toMatchObject({
         model: MULTI, temperature: 0,
         messages: [{ role: 'system', content: 'The AI is a backend processor of data, converting it into RabbitText.' }, user],
       });
-      await openai.chat.completions.create({ model: 'sharkbait', messages: [user], temperature: 0.9 });
+      await fixture.openai.chat.completions.create({ model: 'sharkbait', messages: [user], temperature: 0.9 });
       expect(upstream.last.json()).toMatchObject({
         model: MULTI, temperature: 0.7,
         messages: [{ role: 'system', content: "You are SharkBait, a user's best chum." }, user],
@@ -150,7 +139,7 @@ export function defineGatewayCases(runtime: Runtime): void {
     });
 
     it('gives the model id itself the file rules', async () => {
-      const { response } = await openai.chat.completions.create({ model: MULTI, messages: [user] }).withResponse();
+      const { response } = await fixture.openai.chat.completions.create({ model: MULTI, messages: [user] }).withResponse();
       expect(response.headers.get('x-temperance-policy')).toBe('multi');
       expect(upstream.last.json()).toEqual({ model: MULTI, messages: [user], temperature: 0.5 });
     });
@@ -163,13 +152,13 @@ export function defineGatewayCases(runtime: Runtime): void {
         response_format: { type: 'json_object' }, logprobs: true, top_logprobs: 2, stop: ['\n\n'], metadata: { team: 'a' },
         store: false, a_field_from_the_future: { nested: [1, 'two', null] },
       };
-      await openai.chat.completions.create({ model: CLAMP, messages: [user], ...extra } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
+      await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], ...extra } as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming);
       expect(upstream.last.json()).toMatchObject(extra);
     });
 
     it('forwards a model no policy governs unchanged, without a policy header', async () => {
       const raw = '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"temperature":1.9,"seed":12345678901234567890}';
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+      const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, {
         method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-key-0001', 'openai-organization': 'org-1', 'openai-project': 'proj-1' }, body: raw,
       });
       expect(response.status).toBe(200);
@@ -180,7 +169,7 @@ export function defineGatewayCases(runtime: Runtime): void {
 
     it('does not forward hop-by-hop headers', async () => {
       // node:http, not fetch: fetch refuses to send Connection itself.
-      await rawPost(`${gateway.url}/v1/chat/completions`, JSON.stringify({ model: 'gpt-4o-mini', messages: [user] }), {
+      await rawPost(`${fixture.gateway.url}/v1/chat/completions`, JSON.stringify({ model: 'gpt-4o-mini', messages: [user] }), {
         'content-type': 'application/json', authorization: 'Bearer sk-client-key-0001', connection: 'keep-alive, x-hop',
         'x-hop': '1', 'proxy-authorization': 'Basic abc', 'x-forwarded-for': '10.1.2.3', 'x-end-to-end': 'yes',
       });
@@ -192,46 +181,46 @@ export function defineGatewayCases(runtime: Runtime): void {
     });
 
     it('passes other /v1 routes through: method, query, body', async () => {
-      const embedding = await openai.embeddings.create({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'float' });
+      const embedding = await fixture.openai.embeddings.create({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'float' });
       expect(embedding.data[0]?.embedding).toEqual([0.1, 0.2]);
       expect(upstream.last).toMatchObject({ method: 'POST', url: '/v1/embeddings' });
       expect(upstream.last.json()).toEqual({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'float' });
 
-      const file = await openai.files.create({ file: new File(['{"messages":[]}\n'], 'train.jsonl'), purpose: 'fine-tune' });
+      const file = await fixture.openai.files.create({ file: new File(['{"messages":[]}\n'], 'train.jsonl'), purpose: 'fine-tune' });
       expect(file.id).toBe('file-fake');
       expect(upstream.last.url).toBe('/v1/files');
       expect(upstream.last.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
       expect(upstream.last.text).toContain('{"messages":[]}');
 
-      await caught(openai.fineTuning.jobs.list({ limit: 3 }));
+      await caught(fixture.openai.fineTuning.jobs.list({ limit: 3 }));
       expect(upstream.last).toMatchObject({ method: 'GET', url: '/v1/fine_tuning/jobs?limit=3' });
     });
 
     it('lists aliases and personas in GET /v1/models, like OpenAI lists models', async () => {
       const ids: string[] = [];
-      for await (const model of openai.models.list()) ids.push(model.id);
+      for await (const model of fixture.openai.models.list()) ids.push(model.id);
       expect(ids).toEqual(expect.arrayContaining(['gpt-4o-mini', 'clampy', 'rabbittext', 'sharkbait']));
-      const alias = await openai.models.retrieve('clampy');
+      const alias = await fixture.openai.models.retrieve('clampy');
       expect(alias).toMatchObject({ id: 'clampy', object: 'model', owned_by: 'temperance' });
       expect(alias.created).toBeGreaterThan(1_700_000_000);
     });
 
     it('passes a failing model list through unchanged', async () => {
       upstream.handler = (_request, response) => sendJson(response, 503, { error: { message: 'down', type: 'server_error', param: null, code: null } });
-      const error = await caught(openai.models.list());
+      const error = await caught(fixture.openai.models.list());
       expect(error.status).toBe(503);
       expect(error.message).toContain('down');
     });
 
     it('passes upstream errors through unchanged, with Retry-After', async () => {
       upstream.handler = (_request, response) => sendJson(response, 429, { error: { message: 'Rate limit reached', type: 'requests', param: null, code: 'rate_limit_exceeded' } }, { 'retry-after': '7' });
-      const limited = await caught(openai.chat.completions.create({ model: CLAMP, messages: [user] }));
+      const limited = await caught(fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] }));
       expect(limited.status).toBe(429);
       expect(limited.code).toBe('rate_limit_exceeded');
       expect(limited.headers?.get('retry-after')).toBe('7');
 
       upstream.handler = (_request, response) => sendJson(response, 500, { error: { message: 'The server had an error', type: 'server_error', param: null, code: null } });
-      const failed = await caught(openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [user] }));
+      const failed = await caught(fixture.openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [user] }));
       expect(failed.status).toBe(500);
       expect(failed.message).toContain('The server had an error');
     });
@@ -251,7 +240,7 @@ export function defineGatewayCases(runtime: Runtime): void {
         response.end(sseEvent('[DONE]'));
         finished = true;
       };
-      const stream = await openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
+      const stream = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
       const pieces: string[] = [];
       for await (const chunk of stream) {
         pieces.push(chunk.choices[0]?.delta.content ?? '');
@@ -268,14 +257,14 @@ export function defineGatewayCases(runtime: Runtime): void {
 
   describe("the gateway's own errors", () => {
     it('answers malformed JSON with 400 in OpenAI error shape', async () => {
-      const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model": "x",' });
+      const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model": "x",' });
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'invalid_json', param: null } });
       expect(upstream.requests).toHaveLength(0);
     });
 
     it('answers an unknown route with 404 in OpenAI error shape', async () => {
-      const response = await fetch(`${gateway.url}/nothing/here`);
+      const response = await fetch(`${fixture.gateway.url}/nothing/here`);
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', code: 'unknown_url', message: expect.stringContaining('/nothing/here') } });
     });

@@ -1,8 +1,7 @@
 // The request log and the leak test: one structured line per request, and no key — the
 // gateway's own or a client's — in any response, error or log line, wherever it was put.
-import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeUpstream } from '../support/fake-upstream.ts';
+import { expect, it } from 'vitest';
+import { useGateway } from '../support/gateway-fixture.ts';
 import type { RunningGateway, Runtime } from '../support/runtimes.ts';
 
 const UPSTREAM_KEY = 'sk-proj-UPSTREAMLEAK0123456789';
@@ -25,37 +24,26 @@ function logLines(gateway: RunningGateway): Record<string, unknown>[] {
 }
 
 export function defineLogCases(runtime: Runtime): void {
-  const upstream = new FakeUpstream();
-  let gateway: RunningGateway;
-
-  beforeAll(async () => {
-    await upstream.start();
-    gateway = await runtime.start({ OPENAI_BASE_URL: upstream.url, OPENAI_API_KEY: UPSTREAM_KEY, GATEWAY_API_KEYS: `other-key-000000,${GATEWAY_KEY}`, ADMIN_API_KEY: ADMIN_KEY, UNLISTED_MODELS: 'reject' });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream.stop();
-  });
-  beforeEach(() => upstream.reset());
+  const fixture = useGateway(runtime, { apiKey: GATEWAY_KEY, env: { OPENAI_API_KEY: UPSTREAM_KEY, GATEWAY_API_KEYS: `other-key-000000,${GATEWAY_KEY}`, ADMIN_API_KEY: ADMIN_KEY, UNLISTED_MODELS: 'reject' } });
+  const { upstream } = fixture;
 
   it('writes one structured line per request, with the client request id honoured', async () => {
-    const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
-    const { response } = await openai.chat.completions.create({ model: 'clampy', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'x-request-id': 'req-log-test-1' } }).withResponse();
+    const { response } = await fixture.openai.chat.completions.create({ model: 'clampy', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'x-request-id': 'req-log-test-1' } }).withResponse();
     expect(response.headers.get('x-temperance-request-id')).toBe('req-log-test-1');
-    await expect.poll(() => logLines(gateway).find((line) => line.id === 'req-log-test-1'), { timeout: 5000 }).toMatchObject({
+    await expect.poll(() => logLines(fixture.gateway).find((line) => line.id === 'req-log-test-1'), { timeout: 5000 }).toMatchObject({
       msg: 'request', level: 'info', method: 'POST', path: '/v1/chat/completions', model: 'clampy', policy: 'clamp', status: 200, stream: false, attempts: 1,
       duration_ms: expect.any(Number),
     });
-    const made = await fetch(`${gateway.url}/v1/models/clampy`, { headers: { authorization: `Bearer ${GATEWAY_KEY}` } });
+    const made = await fetch(`${fixture.gateway.url}/v1/models/clampy`, { headers: { authorization: `Bearer ${GATEWAY_KEY}` } });
     const id = made.headers.get('x-temperance-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await expect.poll(() => logLines(gateway).some((line) => line.id === id && line.status === 200), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => logLines(fixture.gateway).some((line) => line.id === id && line.status === 200), { timeout: 5000 }).toBe(true);
   });
 
   it('shows no key in any response, error or log line, wherever the client put one', async () => {
     const texts: string[] = [];
     const send = async (path: string, init: RequestInit) => {
-      const response = await fetch(`${gateway.url}${path}`, init);
+      const response = await fetch(`${fixture.gateway.url}${path}`, init);
       texts.push(JSON.stringify([...response.headers]), await response.text());
       return response.status;
     };
@@ -79,9 +67,9 @@ export function defineLogCases(runtime: Runtime): void {
       expect(request.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
       expect(JSON.stringify(request.headers)).not.toContain('GATEWAYLEAK');
     }
-    await expect.poll(() => logLines(gateway).filter((line) => line.msg === 'request').length, { timeout: 5000 }).toBeGreaterThanOrEqual(7);
+    await expect.poll(() => logLines(fixture.gateway).filter((line) => line.msg === 'request').length, { timeout: 5000 }).toBeGreaterThanOrEqual(7);
     // wrangler dev's own access log ([wrangler:info] METHOD PATH) is the local dev server's, not the gateway's.
-    const logged = gateway.output().split('\n').filter((line) => !line.includes('[wrangler:info]'));
+    const logged = fixture.gateway.output().split('\n').filter((line) => !line.includes('[wrangler:info]'));
     const seen = [...texts, ...logged].join('\n');
     for (const marker of MARKERS) expect(seen).not.toContain(marker);
   });

@@ -2,34 +2,23 @@
 // SDK (whose default OpenAI model calls /v1/responses) against the same gateway.
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateText, streamText } from 'ai';
-import OpenAI, { APIError } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeUpstream, responseEvents } from '../support/fake-upstream.ts';
-import type { RunningGateway, Runtime } from '../support/runtimes.ts';
+import { APIError } from 'openai';
+import { describe, expect, it } from 'vitest';
+import { useGateway } from '../support/gateway-fixture.ts';
+import { responseEvents } from '../support/fake-upstream.ts';
+import type { Runtime } from '../support/runtimes.ts';
 
 const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
 const REJECT = 'ft:gpt-4o-mini:acme:reject:1';
 
 export function defineRouteCases(runtime: Runtime): void {
-  const upstream = new FakeUpstream();
-  let gateway: RunningGateway;
-  let openai: OpenAI;
-
-  beforeAll(async () => {
-    await upstream.start();
-    gateway = await runtime.start({ OPENAI_BASE_URL: upstream.url });
-    openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-client-key-0002', maxRetries: 0 });
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream.stop();
-  });
-  beforeEach(() => upstream.reset());
+  const fixture = useGateway(runtime, { apiKey: 'sk-client-key-0002' });
+  const { upstream } = fixture;
 
   describe('POST /v1/responses with the official SDK', () => {
     it('applies aliases, sampling and the canonical instructions, forwarding the rest exactly', async () => {
       const extra = { previous_response_id: 'resp_prev', store: true, tools: [{ type: 'web_search' as const }], text: { format: { type: 'json_object' as const } }, metadata: { run: '1' } };
-      const { data, response } = await openai.responses.create({ model: 'clampy', input: 'Hi', instructions: 'Be brief.', temperature: 1.9, max_output_tokens: 500, ...extra }).withResponse();
+      const { data, response } = await fixture.openai.responses.create({ model: 'clampy', input: 'Hi', instructions: 'Be brief.', temperature: 1.9, max_output_tokens: 500, ...extra }).withResponse();
       expect(data.output_text).toBe('Hello from the stand-in upstream.');
       expect(response.headers.get('x-temperance-policy')).toBe('clamp');
       expect(upstream.last.url).toBe('/v1/responses');
@@ -52,7 +41,7 @@ export function defineRouteCases(runtime: Runtime): void {
         response.end();
         finished = true;
       };
-      const stream = await openai.responses.create({ model: CLAMP, input: 'Hi', stream: true });
+      const stream = await fixture.openai.responses.create({ model: CLAMP, input: 'Hi', stream: true });
       const deltas: string[] = [];
       for await (const event of stream) {
         if (event.type !== 'response.output_text.delta') continue;
@@ -67,28 +56,28 @@ export function defineRouteCases(runtime: Runtime): void {
     });
 
     it('rejects out of range in reject mode with OpenAI error shape, sending nothing', async () => {
-      const error = await openai.responses.create({ model: REJECT, input: 'Hi', temperature: 1.5 }).catch((caught: unknown) => caught);
+      const error = await fixture.openai.responses.create({ model: REJECT, input: 'Hi', temperature: 1.5 }).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(APIError);
       expect(error).toMatchObject({ status: 400, code: 'policy_violation', param: 'temperature' });
       expect(upstream.requests).toHaveLength(0);
     });
 
     it('replace mode removes the client instructions and system input messages', async () => {
-      await openai.responses.create({ model: REJECT, instructions: 'Evil.', input: [{ role: 'system', content: 'Also evil.' }, { role: 'user', content: 'Hi' }] });
+      await fixture.openai.responses.create({ model: REJECT, instructions: 'Evil.', input: [{ role: 'system', content: 'Also evil.' }, { role: 'user', content: 'Hi' }] });
       expect(upstream.last.json()).toEqual({ model: REJECT, instructions: 'You are Reject.', input: [{ role: 'user', content: 'Hi' }] });
     });
   });
 
   describe('POST /v1/completions', () => {
     it('applies sampling rules but no system message', async () => {
-      const { data, response } = await openai.completions.create({ model: 'clampy', prompt: 'Once upon a time', temperature: 1.5, max_tokens: 999 }).withResponse();
+      const { data, response } = await fixture.openai.completions.create({ model: 'clampy', prompt: 'Once upon a time', temperature: 1.5, max_tokens: 999 }).withResponse();
       expect(data.choices[0]?.text).toBe(' from the stand-in upstream.');
       expect(response.headers.get('x-temperance-policy')).toBe('clamp');
       expect(upstream.last.json()).toEqual({ model: CLAMP, prompt: 'Once upon a time', temperature: 0.8, top_p: 0.9, max_tokens: 200 });
     });
 
     it('streams', async () => {
-      const stream = await openai.completions.create({ model: CLAMP, prompt: 'Once', stream: true });
+      const stream = await fixture.openai.completions.create({ model: CLAMP, prompt: 'Once', stream: true });
       const pieces: string[] = [];
       for await (const chunk of stream) pieces.push(chunk.choices[0]?.text ?? '');
       expect(pieces.join('')).toBe(' from upstream');
@@ -97,7 +86,7 @@ export function defineRouteCases(runtime: Runtime): void {
   });
 
   describe('the Vercel AI SDK (its default OpenAI model calls /v1/responses)', () => {
-    const provider = () => createOpenAI({ baseURL: `${gateway.url}/v1`, apiKey: 'sk-client-key-0003' });
+    const provider = () => createOpenAI({ baseURL: `${fixture.gateway.url}/v1`, apiKey: 'sk-client-key-0003' });
 
     it('generateText gets the policy: alias, sampling, and its system prompt recognised or kept', async () => {
       const result = await generateText({ model: provider()('clampy'), system: 'Be brief.', prompt: 'Hi', temperature: 1.4, maxRetries: 0 });
