@@ -18,6 +18,24 @@ const wrangler = (args: string[]) => run(process.execPath, ['node_modules/wrangl
   timeout: 60_000,
 });
 
+/**
+ * A Worker project of its own in `dir`: the real src/worker.ts, built by the real build step
+ * from `dir/policies` (holding `files`). Returns the config's path.
+ */
+async function projectWithPolicies(dir: string, files: Record<string, string>): Promise<string> {
+  const policies = join(dir, 'policies');
+  await mkdir(policies);
+  for (const [name, text] of Object.entries(files)) await writeFile(join(policies, name), text);
+  const root = process.cwd();
+  const config = join(dir, 'wrangler.toml');
+  await writeFile(config, [
+    'name = "temperance-test-project"', `main = "${join(root, 'src/worker.ts')}"`, 'compatibility_date = "2026-11-01"',
+    '[build]', `command = "${process.execPath} ${join(root, 'scripts/compile-policies.ts')} --dir ${policies} --out ${join(dir, 'compiled.json')}"`, 'watch_dir = "policies"',
+    '[alias]', `"temperance-policies" = "${join(dir, 'compiled.json')}"`,
+  ].join('\n'));
+  return config;
+}
+
 describe('wrangler dev from the repository root', () => {
   const upstream = new FakeUpstream();
   beforeAll(async () => {
@@ -78,15 +96,7 @@ describe('wrangler dev watching a policy folder', () => {
   it('rebuilds the Worker when a policy changes, shows a broken policy error, and recovers when it is fixed', { timeout: 90_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'temperance-watch-'));
     const policies = join(dir, 'policies');
-    await mkdir(policies);
-    await writeFile(join(policies, 'a.yaml'), 'model: ft:a\naliases: [first-name]\n');
-    const root = process.cwd();
-    const config = join(dir, 'wrangler.toml');
-    await writeFile(config, [
-      'name = "temperance-watch"', `main = "${join(root, 'src/worker.ts')}"`, 'compatibility_date = "2026-11-01"',
-      '[build]', `command = "${process.execPath} ${join(root, 'scripts/compile-policies.ts')} --dir ${policies} --out ${join(dir, 'compiled.json')}"`, 'watch_dir = "policies"',
-      '[alias]', `"temperance-policies" = "${join(dir, 'compiled.json')}"`,
-    ].join('\n'));
+    const config = await projectWithPolicies(dir, { 'a.yaml': 'model: ft:a\naliases: [first-name]\n' });
     const dev = await startWranglerDev(['-c', config]);
     // GET /v1/models/{alias} is answered by the gateway itself: no upstream needed.
     const alias = async (name: string) => (await fetch(`${dev.url}/v1/models/${name}`, { signal: AbortSignal.timeout(2000) }).catch(() => ({ status: 0 }))).status;
@@ -128,15 +138,7 @@ describe('wrangler deploy --dry-run', () => {
 
   it('fails the build with the file, field and problem when a policy is invalid', async () => {
     const policies = join(dir, 'policies');
-    await mkdir(policies);
-    await writeFile(join(policies, 'support.yaml'), 'model: m\nsampling:\n  temperature: { default: 1.4, max: 0.8 }\n');
-    const root = process.cwd();
-    const config = join(dir, 'wrangler.toml');
-    await writeFile(config, [
-      'name = "temperance-broken"', `main = "${join(root, 'src/worker.ts')}"`, 'compatibility_date = "2026-11-01"',
-      '[build]', `command = "${process.execPath} ${join(root, 'scripts/compile-policies.ts')} --dir ${policies} --out ${join(dir, 'compiled.json')}"`,
-      '[alias]', `"temperance-policies" = "${join(dir, 'compiled.json')}"`,
-    ].join('\n'));
+    const config = await projectWithPolicies(dir, { 'support.yaml': 'model: m\nsampling:\n  temperature: { default: 1.4, max: 0.8 }\n' });
     const failure = await wrangler(['deploy', '--dry-run', '--outdir', join(dir, 'broken-out'), '-c', config]).then(() => undefined, (error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);
     const output = failure instanceof Error && 'stderr' in failure ? `${String(failure.stderr)}${'stdout' in failure ? String(failure.stdout) : ''}` : '';
