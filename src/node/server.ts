@@ -28,7 +28,14 @@ async function readPolicies(dir: string) {
   return loaded.ok ? { ok: true as const, set: loaded.value } : loaded;
 }
 
-export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: { watch?: boolean } = {}): Promise<StartResult> {
+export type StartOptions = {
+  /** Watch POLICIES_DIR and reload on change (default true). */
+  watch?: boolean;
+  /** The upstream client; tests and the benchmark pass another. */
+  fetch?: typeof fetch;
+};
+
+export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: StartOptions = {}): Promise<StartResult> {
   const parsed = parseConfig(env);
   if (!parsed.ok) return parsed;
   const { config } = parsed;
@@ -37,7 +44,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
-  const app = createGateway({ config, policies: () => current, fetch: globalThis.fetch });
+  const app = createGateway({ config, policies: () => current, fetch: options.fetch ?? globalThis.fetch });
   const reload = async (): Promise<string[]> => {
     const next = await readPolicies(config.POLICIES_DIR);
     if (!next.ok) {
