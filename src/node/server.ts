@@ -7,6 +7,7 @@ import { createGateway } from '../gateway.ts';
 import { loadPolicies } from '../policy/load.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
+import { createUpstreamClient } from './upstream-fetch.ts';
 
 export type NodeGateway = {
   url: string;
@@ -31,7 +32,7 @@ async function readPolicies(dir: string) {
 export type StartOptions = {
   /** Watch POLICIES_DIR and reload on change (default true). */
   watch?: boolean;
-  /** The upstream client; tests and the benchmark pass another. */
+  /** The upstream client (default: undici's request(), see upstream-fetch.ts); the benchmark passes Node's fetch to compare. */
   fetch?: typeof fetch;
 };
 
@@ -44,7 +45,8 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
-  const app = createGateway({ config, policies: () => current, fetch: options.fetch ?? globalThis.fetch });
+  const upstream = options.fetch === undefined ? createUpstreamClient() : undefined;
+  const app = createGateway({ config, policies: () => current, fetch: options.fetch ?? upstream?.fetch ?? globalThis.fetch });
   const reload = async (): Promise<string[]> => {
     const next = await readPolicies(config.POLICIES_DIR);
     if (!next.ok) {
@@ -71,11 +73,14 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
       config,
       policies: () => current,
       reload,
-      close: () => new Promise((resolve) => {
-        watcher?.close();
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
+      close: async () => {
+        await new Promise<void>((resolve) => {
+          watcher?.close();
+          server.close(() => resolve());
+          if ('closeAllConnections' in server) server.closeAllConnections();
+        });
+        await upstream?.close();
+      },
     },
   };
 }
