@@ -29,6 +29,8 @@ export function serveStats(url: string): void {
   });
   // The benchmark going away (even killed) closes the channel: never outlive it.
   process.on('disconnect', () => process.exit(0));
+  // An orderly exit on SIGTERM: a --cpu-prof child writes its profile then.
+  process.once('SIGTERM', () => process.exit(0));
   const ready: ReadyMessage = { type: 'ready', url };
   process.send?.(ready);
 }
