@@ -12,20 +12,30 @@ export type ResolutionRow = { label: string; nsPerLookup: [number, number] };
 export type ResolutionResult = { sizes: [number, number]; loadMs: [number, number]; rows: ResolutionRow[] };
 
 // Names spread over the whole set, so a big set is not measured on its first few entries.
-const spread = (size: number, i: number) => 1 + ((i * 7_919) % Math.max(1, size - 1));
+const exactIndices = new Map<number, number[]>();
+const exactIndex = (size: number, i: number) => {
+  let exact = exactIndices.get(size);
+  if (exact === undefined) {
+    exact = Array.from({ length: size - 1 }, (_, k) => k + 1).filter((k) => k % PATTERN_EVERY !== 1);
+    exactIndices.set(size, exact);
+  }
+  return exact[(i * 7_919) % exact.length] ?? 0;
+};
 const patternIndex = (size: number, i: number) => {
   const patterns = Math.max(1, Math.floor((size - 1) / PATTERN_EVERY));
-  return 1 + PATTERN_EVERY * (i % patterns);
+  return 1 + PATTERN_EVERY * ((i * 7_919) % patterns);
 };
+const repeat = (n: number, name: (i: number) => string) => Array.from({ length: n }, (_, i) => name(i));
 
 const KINDS: LookupKind[] = [
-  { id: 'exact', label: 'exact model id', names: (size, _round, n) => Array.from({ length: n }, (_, i) => (size > 2 && spread(size, i) % PATTERN_EVERY !== 1 ? exactModel(spread(size, i)) : BENCH_MODEL)) },
-  { id: 'alias', label: 'alias', names: (size, _round, n) => Array.from({ length: n }, (_, i) => (size > 2 && spread(size, i) % PATTERN_EVERY !== 1 ? aliasName(spread(size, i)) : 'bench-bot')) },
+  { id: 'exact-one', label: 'exact id, one model sent again and again', names: (_size, _round, n) => repeat(n, () => BENCH_MODEL) },
+  { id: 'exact-spread', label: 'exact id, names spread over the whole set', names: (size, _round, n) => repeat(n, (i) => exactModel(exactIndex(size, i))) },
+  { id: 'alias-spread', label: 'alias, names spread over the whole set', names: (size, _round, n) => repeat(n, (i) => aliasName(exactIndex(size, i))) },
   // A few model names of a family, sent again and again: the LRU cache answers.
-  { id: 'pattern-hot', label: 'pattern, repeated names (cached)', names: (size, _round, n) => Array.from({ length: n }, (_, i) => `${patternPrefix(patternIndex(size, i % 8))}run-${i % 8}`) },
+  { id: 'pattern-hot', label: 'pattern, 8 names repeated (cached)', names: (size, _round, n) => repeat(n, (i) => `${patternPrefix(patternIndex(size, i % 8))}run-${i % 8}`) },
   // A new name every time: the cache misses and the patterns are searched.
-  { id: 'pattern-new', label: 'pattern, a new name each time', names: (size, round, n) => Array.from({ length: n }, (_, i) => `${patternPrefix(patternIndex(size, i))}r${round}-${i}`) },
-  { id: 'none-new', label: 'no policy, a new name each time', names: (_size, round, n) => Array.from({ length: n }, (_, i) => `gpt-4o-mini-${round}-${i}`) },
+  { id: 'pattern-new', label: 'pattern, a new name each time', names: (size, round, n) => repeat(n, (i) => `${patternPrefix(patternIndex(size, i))}r${round}-${i}`) },
+  { id: 'none-new', label: 'no policy, a new name each time', names: (_size, round, n) => repeat(n, (i) => `gpt-4o-mini-${round}-${i}`) },
 ];
 
 function build(size: number): { set: PolicySet; loadMs: number } {
@@ -63,7 +73,9 @@ export function measureResolution(options: { lookups: number; rounds: number; si
       const order: (0 | 1)[] = round % 2 === 0 ? [0, 1] : [1, 0];
       for (const which of order) {
         const { set } = which === 0 ? small : large;
-        samples[which].push(timeLookups(set, kind.names(sizes[which], round, options.lookups)));
+        // Through JSON, as the gateway gets them: fresh strings, their hashes not yet computed.
+        const names: string[] = JSON.parse(JSON.stringify(kind.names(sizes[which], round, options.lookups)));
+        samples[which].push(timeLookups(set, names));
       }
     }
     const row: ResolutionRow = { label: kind.label, nsPerLookup: [median(samples[0]), median(samples[1])] };

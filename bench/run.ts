@@ -4,10 +4,10 @@ import { cpus } from 'node:os';
 import type { Pool } from 'undici';
 import { createClient, runBatch, type Shot } from './load.ts';
 import { startNodeChild, startWranglerDev, type Target } from './processes.ts';
-import { DIRECT, FLOOR, cellKey, emptyCell, type Memory, type Results } from './report.ts';
+import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_WORKERD, cellKey, emptyCell, type Memory, type Results } from './report.ts';
 import { measureResolution } from './resolution.ts';
 import { REQUEST_HEADERS, scenarios, type Scenario } from './scenarios.ts';
-import { prepareWorkspace } from './workspace.ts';
+import { prepareWorkspace, type Workspace } from './workspace.ts';
 
 export type RunOptions = {
   rounds: number;
@@ -22,21 +22,21 @@ export type RunOptions = {
   log: (line: string) => void;
 };
 
-const GATEWAY_NODE = 'temperance (node)';
-
 function shotOf(scenario: Scenario): Shot {
   return { path: scenario.path, body: scenario.body, headers: { ...REQUEST_HEADERS, 'content-length': String(scenario.body.byteLength) } };
 }
 
-async function startTargets(options: RunOptions, upstreamUrl: string, policiesDir: string, wranglerConfig: string): Promise<Target[]> {
-  const gatewayEnv = { OPENAI_BASE_URL: `${upstreamUrl}/v1`, POLICIES_DIR: policiesDir, PORT: '0', HOST: '127.0.0.1' };
+async function startTargets(options: RunOptions, upstreamUrl: string, workspace: Workspace): Promise<Target[]> {
+  const gatewayEnv = { OPENAI_BASE_URL: `${upstreamUrl}/v1`, POLICIES_DIR: workspace.policiesDir, PORT: '0', HOST: '127.0.0.1' };
   const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
   const starting: Promise<Target>[] = [
     startNodeChild(FLOOR, './targets/minimal-proxy.ts', { UPSTREAM_URL: upstreamUrl }),
+    startNodeChild(FLOOR_HONO, './targets/hono-proxy.ts', { UPSTREAM_URL: upstreamUrl }),
     startNodeChild(GATEWAY_NODE, './targets/node-gateway.ts', gatewayEnv, profile),
+    startNodeChild(GATEWAY_NODE_10K, './targets/node-gateway.ts', { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
   ];
   if (options.compareFetch) starting.push(startNodeChild('temperance (node, global fetch)', './targets/node-gateway.ts', { ...gatewayEnv, BENCH_FETCH: 'global' }));
-  if (options.workerd) starting.push(startWranglerDev('temperance (workerd)', wranglerConfig, { OPENAI_BASE_URL: `${upstreamUrl}/v1` }));
+  if (options.workerd) starting.push(startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, { OPENAI_BASE_URL: `${upstreamUrl}/v1` }));
   const settled = await Promise.allSettled(starting);
   const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failed = settled.find((result) => result.status === 'rejected');
@@ -49,12 +49,14 @@ async function startTargets(options: RunOptions, upstreamUrl: string, policiesDi
 
 export async function runBenchmark(options: RunOptions): Promise<Results> {
   const all = scenarios();
-  const workspace = await prepareWorkspace(10);
+  const workspace = await prepareWorkspace(10, 10_000);
   const upstream = await startNodeChild('upstream', './targets/upstream.ts', {});
   const targets: Target[] = [];
   const pools = new Map<string, Pool>();
   try {
-    targets.push(...await startTargets(options, upstream.url, workspace.policiesDir, workspace.wranglerConfig));
+    targets.push(...await startTargets(options, upstream.url, workspace));
+    const startRss = new Map<string, number>();
+    for (const target of targets) startRss.set(target.name, (await target.usage()).rssBytes);
     const paths: { name: string; url: string; target: Target | undefined }[] = [
       { name: DIRECT, url: upstream.url, target: undefined },
       ...targets.map((target) => ({ name: target.name, url: target.url, target })),
@@ -74,7 +76,7 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const memory = new Map<string, Memory>();
-    for (const target of targets) memory.set(target.name, { idleBytes: (await target.usage()).rssBytes, loadedBytes: 0 });
+    for (const target of targets) memory.set(target.name, { startBytes: startRss.get(target.name) ?? 0, idleBytes: (await target.usage()).rssBytes, loadedBytes: 0 });
 
     const results: Results = {
       scenarios: all.map(({ id, label, streamed }) => ({ id, label, streamed })),

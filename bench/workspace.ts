@@ -3,19 +3,26 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { toCompiled } from '../src/policy/compiled.ts';
-import { loadPolicies } from '../src/policy/load.ts';
+import { loadPolicies, type PolicySource } from '../src/policy/load.ts';
 import { policySources } from './policies.ts';
 import { root } from './processes.ts';
 
-export type Workspace = { policiesDir: string; wranglerConfig: string };
+export type Workspace = { policiesDir: string; manyPoliciesDir: string; wranglerConfig: string };
 
-export async function prepareWorkspace(policyCount: number): Promise<Workspace> {
+async function writePolicyDir(dir: string, sources: readonly PolicySource[]): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await Promise.all(sources.map((source) => writeFile(join(dir, source.path.slice(source.path.lastIndexOf('/') + 1)), source.text)));
+}
+
+/** A folder of `policyCount` files for the gateway, one of `manyCount` files, and the Worker's config. */
+export async function prepareWorkspace(policyCount: number, manyCount: number): Promise<Workspace> {
   const dir = join(root, '.temperance', 'bench');
   const policiesDir = join(dir, 'policies');
-  await rm(policiesDir, { recursive: true, force: true });
-  await mkdir(policiesDir, { recursive: true });
+  const manyPoliciesDir = join(dir, `policies-${manyCount}`);
   const sources = policySources(policyCount);
-  await Promise.all(sources.map((source) => writeFile(join(policiesDir, source.path.slice(source.path.lastIndexOf('/') + 1)), source.text)));
+  await writePolicyDir(policiesDir, sources);
+  await writePolicyDir(manyPoliciesDir, policySources(manyCount));
 
   const loaded = loadPolicies(sources, Math.floor(Date.now() / 1000));
   if (!loaded.ok) throw new Error(`bench policies invalid:\n${loaded.errors.join('\n')}`);
@@ -34,5 +41,5 @@ export async function prepareWorkspace(policyCount: number): Promise<Workspace> 
     '"temperance-policies" = "./policies.json"',
     '',
   ].join('\n'));
-  return { policiesDir, wranglerConfig };
+  return { policiesDir, manyPoliciesDir, wranglerConfig };
 }

@@ -30,7 +30,6 @@ const server = createServer((incoming, outgoing) => {
     forwarded.end(body);
   });
 });
-server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
