@@ -1,5 +1,5 @@
-// The Node server's upstream client: a `typeof fetch` built on undici's `request()`, the
-// library Node's own fetch is built on, without the WHATWG machinery around it. Per request it
+// The Node server's upstream client: a `typeof fetch` built on undici's dispatch() (undici is
+// the library Node's own fetch is built on), without the WHATWG machinery around it. Per request it
 // costs a fraction of fetch's CPU (docs/benchmarks.md), and it sends exactly the headers it is
 // given: Node's fetch adds `accept-language: *` and `sec-fetch-mode: cors`, which no client sent.
 // It keeps fetch's contract where the core relies on it: a compressed body is decoded (the
@@ -8,7 +8,8 @@
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent } from 'undici';
+import { dispatchResponse, type DispatchAnswer } from './dispatch-response.ts';
 
 export type UpstreamClient = {
   fetch: typeof fetch;
@@ -48,7 +49,7 @@ async function requestBody(body: RequestInit['body'], headers: string[]): Promis
   return encoded.body === null ? null : new Uint8Array(await encoded.arrayBuffer());
 }
 
-function responseHeaders(raw: Dispatcher.ResponseData['headers']): Headers {
+function responseHeaders(raw: DispatchAnswer['headers']): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
@@ -90,23 +91,22 @@ export function createUpstreamClient(): UpstreamClient {
     if (signal?.aborted === true) throw signal.reason;
     const method = init.method ?? 'GET';
     const headers = requestHeaders(init.headers);
-    let answer: Dispatcher.ResponseData;
+    const url = typeof input === 'string' ? new URL(input) : input;
+    let answer: DispatchAnswer;
     try {
       const body = await requestBody(init.body, headers);
-      answer = await request(input, { dispatcher, method, headers, body, signal: signal ?? undefined });
+      answer = await dispatchResponse(dispatcher, { origin: url.origin, path: `${url.pathname}${url.search}`, method, headers, body, signal });
     } catch (error) {
       throw networkError(error, signal);
     }
     const headersOut = responseHeaders(answer.headers);
-    if (NULL_BODY_STATUS.has(answer.statusCode) || method === 'HEAD') {
-      answer.body.resume();
-      return new Response(null, { status: answer.statusCode, statusText: answer.statusText, headers: headersOut });
-    }
-    const stream = decodedBody(answer.body, headersOut.get('content-encoding'));
-    // toWeb keeps backpressure and turns a cancel (the client hung up) into destroying the
-    // upstream body, which ends the upstream call.
-    const body: ReadableStream<Uint8Array> = Readable.toWeb(stream);
-    return new Response(body, { status: answer.statusCode, statusText: answer.statusText, headers: headersOut });
+    const answered = { status: answer.status, statusText: answer.statusText, headers: headersOut };
+    // undici ends these bodies itself: there is nothing to read.
+    if (NULL_BODY_STATUS.has(answer.status) || method === 'HEAD') return new Response(null, answered);
+    const encoding = headersOut.get('content-encoding');
+    if (encoding === null) return new Response(answer.body, answered);
+    // Compressed answers (rare from OpenAI to a server client) take the Node stream route through zlib.
+    return new Response(Readable.toWeb(decodedBody(Readable.fromWeb(answer.body), encoding)), answered);
   };
 
   return { fetch: upstreamFetch, close: () => dispatcher.close() };

@@ -103,6 +103,55 @@ describe('the undici upstream client', () => {
     await waitFor(() => upstream.closedEarly === 1);
   });
 
+  it('errors the body when the upstream dies mid-stream, or the signal aborts it', async () => {
+    upstream.handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: first\n\n');
+      setTimeout(() => response.destroy(), 20);
+    };
+    const dying = await client.fetch(url('/chat/completions'), { method: 'POST', body: '{}' });
+    await expect(dying.text()).rejects.toThrow();
+
+    upstream.handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: first\n\n');
+    };
+    const controller = new AbortController();
+    const aborted = await client.fetch(url('/chat/completions'), { method: 'POST', body: '{}', signal: controller.signal });
+    const reader = aborted.body?.getReader();
+    await reader?.read();
+    controller.abort(new Error('client went away'));
+    await expect(reader?.read()).rejects.toThrow('client went away');
+    await waitFor(() => upstream.closedEarly === 1);
+  });
+
+  it('holds back a body nobody reads: backpressure reaches the upstream', async () => {
+    let written = 0;
+    let blocked = false;
+    upstream.handler = (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024);
+      const pump = () => {
+        while (written < 64 * 1024 * 1024) {
+          written += chunk.length;
+          if (!response.write(chunk)) {
+            blocked = true;
+            response.once('drain', pump);
+            return;
+          }
+        }
+        response.end();
+      };
+      pump();
+    };
+    const response = await client.fetch(url('/files/big/content'));
+    await waitFor(() => blocked);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Socket buffers and one queue of 64 KiB, not the 64 MiB the upstream would send.
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+    await response.body?.cancel();
+  });
+
   it('fails like fetch when the upstream cannot be reached', async () => {
     const dead = new FakeUpstream();
     await dead.start();
