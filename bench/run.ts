@@ -16,6 +16,8 @@ export type RunOptions = {
   workerd: boolean;
   /** Also run temperance on Node with Node's built-in fetch for the upstream. */
   compareFetch: boolean;
+  /** src/ of an earlier revision (see scripts/bench.ts --before), run as one more path. */
+  beforeSrc: { label: string; dir: string } | undefined;
   /** Folder for a V8 CPU profile of the Node gateway (node --cpu-prof). */
   cpuProfDir: string | undefined;
   resolutionLookups: number;
@@ -36,6 +38,7 @@ async function startTargets(options: RunOptions, upstreamUrl: string, workspace:
     startNodeChild(GATEWAY_NODE_10K, './targets/node-gateway.ts', { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
   ];
   if (options.compareFetch) starting.push(startNodeChild('temperance (node, global fetch)', './targets/node-gateway.ts', { ...gatewayEnv, BENCH_FETCH: 'global' }));
+  if (options.beforeSrc !== undefined) starting.push(startNodeChild(`temperance (node, ${options.beforeSrc.label})`, './targets/node-gateway-at.ts', { ...gatewayEnv, BENCH_SRC: options.beforeSrc.dir }));
   if (options.workerd) starting.push(startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, { OPENAI_BASE_URL: `${upstreamUrl}/v1` }));
   const settled = await Promise.allSettled(starting);
   const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

@@ -2,12 +2,17 @@
 // before a fast stand-in upstream; prints the table (see docs/benchmarks.md). Bounded: a full
 // run takes a few minutes and stops by itself.
 //   node scripts/bench.ts [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch]
-//                         [--cpu-prof DIR] [--json FILE]
+//                         [--before REF] [--cpu-prof DIR] [--json FILE]
+// --before REF runs src/ as of git revision REF as one more path: before and after in one run.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { render } from '../bench/report.ts';
 import { runBenchmark } from '../bench/run.ts';
+import { root } from '../bench/processes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +22,7 @@ const { values } = parseArgs({
     'no-workerd': { type: 'boolean', default: false },
     'compare-fetch': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    before: { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -31,6 +37,16 @@ function positive(name: string, text: string | undefined, fallback: number): num
   return value;
 }
 
+function extractSrc(ref: string): { label: string; dir: string } {
+  const dir = join(root, '.temperance', 'bench', 'before');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = execFileSync('git', ['archive', ref, 'src'], { cwd: root });
+  execFileSync('tar', ['-x', '-C', dir], { input: archive });
+  const label = execFileSync('git', ['rev-parse', '--short', ref], { cwd: root, encoding: 'utf8' }).trim();
+  return { label: `before: ${label}`, dir: join(dir, 'src') };
+}
+
 // The smoke run (npm test) checks that every path and scenario works, not how fast.
 const smoke = values.smoke;
 const began = performance.now();
@@ -39,6 +55,7 @@ const results = await runBenchmark({
   scale: positive('scale', values.scale, smoke ? 0.02 : 1),
   workerd: !values['no-workerd'],
   compareFetch: values['compare-fetch'],
+  beforeSrc: values.before === undefined ? undefined : extractSrc(values.before),
   cpuProfDir: values['cpu-prof'],
   resolutionLookups: smoke ? 2_000 : 50_000,
   log: (line) => console.error(`bench: ${line} (${((performance.now() - began) / 1000).toFixed(0)} s)`),
