@@ -16,6 +16,10 @@ export type RunOptions = {
   workerd: boolean;
   /** Also run temperance on Node with Node's built-in fetch for the upstream. */
   compareFetch: boolean;
+  /** Scenario ids to run (default: all). */
+  only: string[] | undefined;
+  /** Node flags for one more temperance path (e.g. --max-semi-space-size=2), to weigh a runtime setting. */
+  nodeFlags: string[] | undefined;
   /** src/ of an earlier revision (see scripts/bench.ts --before), run as one more path. */
   beforeSrc: { label: string; dir: string } | undefined;
   /** Folder for a V8 CPU profile of the Node gateway (node --cpu-prof). */
@@ -38,6 +42,7 @@ async function startTargets(options: RunOptions, upstreamUrl: string, workspace:
     startNodeChild(GATEWAY_NODE_10K, './targets/node-gateway.ts', { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
   ];
   if (options.compareFetch) starting.push(startNodeChild('temperance (node, global fetch)', './targets/node-gateway.ts', { ...gatewayEnv, BENCH_FETCH: 'global' }));
+  if (options.nodeFlags !== undefined) starting.push(startNodeChild(`temperance (node, ${options.nodeFlags.join(' ')})`, './targets/node-gateway.ts', gatewayEnv, options.nodeFlags));
   if (options.beforeSrc !== undefined) starting.push(startNodeChild(`temperance (node, ${options.beforeSrc.label})`, './targets/node-gateway-at.ts', { ...gatewayEnv, BENCH_SRC: options.beforeSrc.dir }));
   if (options.workerd) starting.push(startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, { OPENAI_BASE_URL: `${upstreamUrl}/v1` }));
   const settled = await Promise.allSettled(starting);
@@ -51,7 +56,8 @@ async function startTargets(options: RunOptions, upstreamUrl: string, workspace:
 }
 
 export async function runBenchmark(options: RunOptions): Promise<Results> {
-  const all = scenarios();
+  const all = scenarios().filter((scenario) => options.only === undefined || options.only.includes(scenario.id));
+  if (all.length === 0) throw new Error(`--only matches no scenario (${scenarios().map((scenario) => scenario.id).join(', ')})`);
   const workspace = await prepareWorkspace(10, 10_000);
   const upstream = await startNodeChild('upstream', './targets/upstream.ts', {});
   const targets: Target[] = [];

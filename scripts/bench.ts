@@ -2,7 +2,7 @@
 // before a fast stand-in upstream; prints the table (see docs/benchmarks.md). Bounded: a full
 // run takes a few minutes and stops by itself.
 //   node scripts/bench.ts [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch]
-//                         [--before REF] [--cpu-prof DIR] [--json FILE]
+//                         [--only small-c1,pass-c1] [--before REF] [--node-flags=--max-semi-space-size=2] [--cpu-prof DIR] [--json FILE]
 // --before REF runs src/ as of git revision REF as one more path: before and after in one run.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     'compare-fetch': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     before: { type: 'string' },
+    only: { type: 'string' },
+    'node-flags': { type: 'string' },
     json: { type: 'string' },
   },
 });
@@ -55,6 +57,8 @@ const results = await runBenchmark({
   scale: positive('scale', values.scale, smoke ? 0.02 : 1),
   workerd: !values['no-workerd'],
   compareFetch: values['compare-fetch'],
+  only: values.only?.split(','),
+  nodeFlags: values['node-flags']?.split(' ').filter((flag) => flag !== ''),
   beforeSrc: values.before === undefined ? undefined : extractSrc(values.before),
   cpuProfDir: values['cpu-prof'],
   resolutionLookups: smoke ? 2_000 : 50_000,
