@@ -44,6 +44,8 @@ describe('the undici upstream client', () => {
     expect(headers).not.toHaveProperty('accept-language');
     expect(headers).not.toHaveProperty('sec-fetch-mode');
     expect(headers).not.toHaveProperty('user-agent');
+    expect(headers).not.toHaveProperty('accept');
+    expect(headers).not.toHaveProperty('accept-encoding');
     expect(upstream.last.text).toBe('{"model":"m","input":"hi"}');
   });
 
