@@ -40,12 +40,22 @@ function afterLastChunk(body: ReadableStream<Uint8Array>, start: () => void): Re
 }
 
 export async function forward(fetchUpstream: typeof fetch, request: UpstreamRequest, host: string): Promise<Forwarded> {
-  const deadline = new AbortController();
+  // One controller for both reasons to stop: the client hanging up (for the whole call, body
+  // included) and the deadline. Not AbortSignal.any: on Node it costs ~10 µs per request.
+  const upstreamAbort = new AbortController();
+  const { signal: clientSignal } = request;
+  if (clientSignal.aborted) upstreamAbort.abort(clientSignal.reason);
+  else clientSignal.addEventListener('abort', () => upstreamAbort.abort(clientSignal.reason), { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let answered = false;
+  let timedOut = false;
   const startClock = () => {
     // An upstream may answer before it has read the whole body: then there is nothing to time.
-    if (!answered) timer = setTimeout(() => deadline.abort(new UpstreamTimeout()), request.timeoutMs);
+    if (answered) return;
+    timer = setTimeout(() => {
+      timedOut = true;
+      upstreamAbort.abort(new UpstreamTimeout());
+    }, request.timeoutMs);
   };
   let body: Uint8Array | ReadableStream<Uint8Array> | null = request.body;
   if (body instanceof ReadableStream) body = afterLastChunk(body, startClock);
@@ -56,7 +66,7 @@ export async function forward(fetchUpstream: typeof fetch, request: UpstreamRequ
       method: request.method,
       headers: request.headers,
       body,
-      signal: AbortSignal.any([request.signal, deadline.signal]),
+      signal: upstreamAbort.signal,
       redirect: 'manual',
       // A streamed request body needs half-duplex on Node's fetch; workerd ignores it.
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
@@ -70,7 +80,7 @@ export async function forward(fetchUpstream: typeof fetch, request: UpstreamRequ
       }),
     };
   } catch (error) {
-    if (deadline.signal.aborted) {
+    if (timedOut) {
       return { ok: false, error: gatewayError('upstream_timeout', `the upstream (${host}) sent no response headers within ${request.timeoutMs} ms`) };
     }
     if (request.signal.aborted) {

@@ -44,3 +44,38 @@ it('answers 504 when no headers come within the deadline after a streamed body',
   if (!forwarded.ok) expect(forwarded.error.kind).toBe('upstream_timeout');
   expect(Date.now() - began).toBeGreaterThanOrEqual(150);
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+it("passes the client's hang-up upstream, before the answer and while it streams", async () => {
+  upstream.handler = () => {};
+  const early = new AbortController();
+  const pending = forward(globalThis.fetch, {
+    url: `${upstream.url}/chat/completions`, method: 'POST', headers: new Headers(), body: new Uint8Array(2), signal: early.signal, timeoutMs: 10_000,
+  }, '127.0.0.1');
+  await waitFor(() => upstream.requests.length === 1);
+  early.abort();
+  const refused = await pending;
+  expect(refused.ok).toBe(false);
+  if (!refused.ok) expect(refused.error.message).toContain('client closed');
+  await waitFor(() => upstream.closedEarly === 1);
+
+  upstream.handler = (_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write('data: first\n\n');
+  };
+  const late = new AbortController();
+  const streaming = await forward(globalThis.fetch, {
+    url: `${upstream.url}/chat/completions`, method: 'POST', headers: new Headers(), body: new Uint8Array(2), signal: late.signal, timeoutMs: 10_000,
+  }, '127.0.0.1');
+  if (!streaming.ok) throw new Error('expected a response');
+  await streaming.response.body?.getReader().read();
+  late.abort();
+  await waitFor(() => upstream.closedEarly === 2);
+});
