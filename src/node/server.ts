@@ -45,8 +45,9 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
-  const upstream = options.fetch === undefined ? createUpstreamClient() : undefined;
-  const app = createGateway({ config, policies: () => current, fetch: options.fetch ?? upstream?.fetch ?? globalThis.fetch });
+  // A fetch passed in belongs to the caller: closing the gateway leaves it alone.
+  const upstream = options.fetch === undefined ? createUpstreamClient() : { fetch: options.fetch, close: async () => {} };
+  const app = createGateway({ config, policies: () => current, fetch: upstream.fetch });
   const reload = async (): Promise<string[]> => {
     const next = await readPolicies(config.POLICIES_DIR);
     if (!next.ok) {
@@ -79,7 +80,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
           server.close(() => resolve());
           if ('closeAllConnections' in server) server.closeAllConnections();
         });
-        await upstream?.close();
+        await upstream.close();
       },
     },
   };
