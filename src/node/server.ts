@@ -9,6 +9,7 @@ import { loadPolicies } from '../policy/load.ts';
 import { createTelemetry } from '../telemetry/create-telemetry.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
+import { createUpstreamClient } from './upstream-fetch.ts';
 
 export type NodeGateway = {
   url: string;
@@ -30,7 +31,14 @@ async function readPolicies(dir: string) {
   return loaded.ok ? { ok: true as const, set: loaded.value } : loaded;
 }
 
-export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: { watch?: boolean } = {}): Promise<StartResult> {
+export type StartOptions = {
+  /** Watch POLICIES_DIR and reload on change (default true). */
+  watch?: boolean;
+  /** The upstream client (default: undici's request(), see upstream-fetch.ts); the benchmark passes Node's fetch to compare. */
+  fetch?: typeof fetch;
+};
+
+export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: StartOptions = {}): Promise<StartResult> {
   const parsed = parseConfig(env);
   if (!parsed.ok) return parsed;
   const { config } = parsed;
@@ -39,11 +47,14 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
+  // A fetch passed in belongs to the caller: closing the gateway leaves it alone.
+  const upstream = options.fetch === undefined ? createUpstreamClient() : { fetch: options.fetch, close: async () => {} };
+  // The collector gets Node's own fetch: its requests are the gateway's, not a client's.
   const telemetry = createTelemetry(config, globalThis.fetch, { every: config.OTEL_METRIC_EXPORT_INTERVAL }, 'nodejs');
   const app = createGateway({
     config,
     policies: () => current,
-    fetch: globalThis.fetch,
+    fetch: upstream.fetch,
     log,
     ...(telemetry === undefined ? {} : { telemetry }),
     // The socket's own remote address: a header could be sent by anyone.
@@ -82,6 +93,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
           if ('closeAllConnections' in server) server.closeAllConnections();
         });
         await telemetry?.shutdown();
+        await upstream.close();
       },
     },
   };

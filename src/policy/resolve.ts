@@ -5,11 +5,55 @@ import type { Policy } from './policy-set.ts';
 
 export type Resolution = { policy: Policy; via: 'exact' | 'alias' | 'persona' | 'pattern' };
 
-type CompiledPattern = { policy: Policy; regex: RegExp; specificity: number };
+type CompiledPattern = { policy: Policy; regex: RegExp; specificity: number; rank: number };
 
 function compilePattern(pattern: string): RegExp {
   const parts = pattern.split('*').map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, '\\$&'));
   return new RegExp(`^${parts.join('[\\s\\S]*')}$`);
+}
+
+/**
+ * Patterns indexed by their literal prefix (the text before the first `*`): a name is tested
+ * only against patterns whose prefix it starts with, one map lookup per distinct prefix length,
+ * so 10,000 policy files cost about what 10 do. Patterns that start with `*` are always tested.
+ */
+type PatternIndex = { byPrefix: Map<string, CompiledPattern[]>; prefixLengths: number[]; unprefixed: CompiledPattern[] };
+
+function indexPatterns(compiled: readonly CompiledPattern[]): PatternIndex {
+  const byPrefix = new Map<string, CompiledPattern[]>();
+  const unprefixed: CompiledPattern[] = [];
+  for (const pattern of compiled) {
+    const prefix = pattern.policy.model.slice(0, pattern.policy.model.indexOf('*'));
+    if (prefix === '') {
+      unprefixed.push(pattern);
+      continue;
+    }
+    const group = byPrefix.get(prefix);
+    if (group === undefined) byPrefix.set(prefix, [pattern]);
+    else group.push(pattern);
+  }
+  const prefixLengths = [...new Set([...byPrefix.keys()].map((prefix) => prefix.length))].sort((a, b) => a - b);
+  return { byPrefix, prefixLengths, unprefixed };
+}
+
+/** The first of `group` (in rank order) matching `model` that beats `best`, else `best`. */
+function betterIn(group: readonly CompiledPattern[], model: string, best: CompiledPattern | undefined): CompiledPattern | undefined {
+  for (const pattern of group) {
+    if (best !== undefined && pattern.rank > best.rank) return best;
+    if (pattern.regex.test(model)) return pattern;
+  }
+  return best;
+}
+
+/** The best pattern matching `model`: the lowest rank (most specific, then file name order). */
+function bestMatch(index: PatternIndex, model: string): CompiledPattern | undefined {
+  let best = betterIn(index.unprefixed, model, undefined);
+  for (const length of index.prefixLengths) {
+    if (length > model.length) break;
+    const group = index.byPrefix.get(model.slice(0, length));
+    if (group !== undefined) best = betterIn(group, model, best);
+  }
+  return best;
 }
 
 /**
@@ -21,8 +65,10 @@ export function createResolver(
   patterns: readonly Policy[],
 ): (model: string) => Resolution | null {
   const compiled: CompiledPattern[] = patterns
-    .map((policy) => ({ policy, regex: compilePattern(policy.model), specificity: policy.model.replaceAll('*', '').length }))
-    .sort((a, b) => b.specificity - a.specificity);
+    .map((policy) => ({ policy, regex: compilePattern(policy.model), specificity: policy.model.replaceAll('*', '').length, rank: 0 }))
+    .sort((a, b) => b.specificity - a.specificity)
+    .map((pattern, rank) => ({ ...pattern, rank }));
+  const index = indexPatterns(compiled);
   // lru-cache cannot hold undefined or null: "no policy" is cached as a sentinel.
   const cache = new LRUCache<string, Resolution | { none: true }>({ max: 1000 });
   const none = { none: true } as const;
@@ -33,7 +79,7 @@ export function createResolver(
     if (compiled.length === 0) return null;
     const cached = cache.get(model);
     if (cached !== undefined) return 'none' in cached ? null : cached;
-    const match = compiled.find((pattern) => pattern.regex.test(model));
+    const match = bestMatch(index, model);
     const resolution: Resolution | null = match === undefined ? null : { policy: match.policy, via: 'pattern' };
     cache.set(model, resolution ?? none);
     return resolution;

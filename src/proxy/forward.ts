@@ -28,9 +28,25 @@ type Attempt = { ok: true; response: Response } | { ok: false; error: GatewayErr
 
 class UpstreamTimeout extends Error {}
 
-/** Starts `start` once a streamed body has been read through (the whole body handed to fetch). */
+/**
+ * Starts `start` once a streamed body has been read through (the whole body handed to fetch).
+ * A pull source over the body's reader, not pipeThrough(TransformStream): the same bytes with
+ * one stream instead of two and no pipe machinery per chunk (cheaper on Node, see docs/benchmarks.md).
+ */
 function afterLastChunk(body: ReadableStream<Uint8Array>, start: () => void): ReadableStream<Uint8Array> {
-  return body.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: start }));
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (!done) {
+        controller.enqueue(value);
+        return;
+      }
+      start();
+      controller.close();
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
 }
 
 function failureReason(error: unknown): string {
@@ -39,12 +55,22 @@ function failureReason(error: unknown): string {
 }
 
 async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest, host: string): Promise<Attempt> {
-  const deadline = new AbortController();
+  // One controller for both reasons to stop: the client hanging up (for the whole call, body
+  // included) and the deadline. Not AbortSignal.any: on Node it costs ~10 µs per request.
+  const upstreamAbort = new AbortController();
+  const { signal: clientSignal } = request;
+  if (clientSignal.aborted) upstreamAbort.abort(clientSignal.reason);
+  else clientSignal.addEventListener('abort', () => upstreamAbort.abort(clientSignal.reason), { once: true });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let answered = false;
+  let timedOut = false;
   const startClock = () => {
     // An upstream may answer before it has read the whole body: then there is nothing to time.
-    if (!answered) timer = setTimeout(() => deadline.abort(new UpstreamTimeout()), request.timeoutMs);
+    if (answered) return;
+    timer = setTimeout(() => {
+      timedOut = true;
+      upstreamAbort.abort(new UpstreamTimeout());
+    }, request.timeoutMs);
   };
   let body = request.body;
   if (body instanceof ReadableStream) body = afterLastChunk(body, startClock);
@@ -55,14 +81,14 @@ async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest
       method: request.method,
       headers: request.headers,
       body,
-      signal: AbortSignal.any([request.signal, deadline.signal]),
+      signal: upstreamAbort.signal,
       redirect: 'manual',
       // A streamed request body needs half-duplex on Node's fetch; workerd ignores it.
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
     });
     return { ok: true, response };
   } catch (error) {
-    if (deadline.signal.aborted) {
+    if (timedOut) {
       return { ok: false, retryable: false, error: gatewayError('upstream_timeout', `The upstream (${host}) sent no response headers within ${request.timeoutMs} ms.`) };
     }
     if (request.signal.aborted) {

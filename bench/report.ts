@@ -1,0 +1,187 @@
+// Samples → the table the benchmark prints: percentiles, added latency against the direct
+// path, the ratio to the minimal proxy, CPU per request, RSS; and whether the targets hold.
+import type { ResolutionResult } from './resolution.ts';
+
+export const DIRECT = 'direct';
+export const FLOOR = 'minimal proxy (node:http)';
+export const FLOOR_HONO = 'minimal proxy (hono)';
+export const GATEWAY_NODE = 'temperance (node)';
+export const GATEWAY_NODE_10K = 'temperance (node, 10,000 policies)';
+export const GATEWAY_WORKERD = 'temperance (workerd)';
+
+export type Cell = {
+  latencies: number[];
+  firstBytes: number[];
+  wallMs: number;
+  requests: number;
+  errors: number;
+  firstError: string | undefined;
+  /** Gateway process CPU over this cell's batches, microseconds (undefined: not measured). */
+  cpuMicros: number | undefined;
+};
+
+/** RSS right after start, after the warm-up with no load, and the most seen at c=32. */
+export type Memory = { startBytes: number; idleBytes: number; loadedBytes: number };
+
+export type Results = {
+  scenarios: { id: string; label: string; streamed: boolean }[];
+  targets: string[];
+  cells: Map<string, Cell>;
+  memory: Map<string, Memory>;
+  resolution: ResolutionResult | undefined;
+  machine: string;
+  rounds: number;
+};
+
+export const cellKey = (scenario: string, target: string) => `${scenario}\u0000${target}`;
+
+export function emptyCell(): Cell {
+  return { latencies: [], firstBytes: [], wallMs: 0, requests: 0, errors: 0, firstError: undefined, cpuMicros: 0 };
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  // Nearest rank: the smallest value with at least p% of the samples at or below it.
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+const PERCENTILES = [50, 90, 99] as const;
+
+function ms(value: number): string {
+  if (!Number.isFinite(value)) return '—';
+  return Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(3);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  return [line(header), `|${widths.map((width, i) => (i < 2 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+type Series = 'latency' | 'first';
+
+function series(cell: Cell, which: Series): number[] {
+  return which === 'latency' ? cell.latencies : cell.firstBytes;
+}
+
+/** pXX of a target minus pXX of the direct path, both over every round's samples. */
+export function added(results: Results, scenario: string, target: string, p: number, which: Series = 'latency'): number {
+  const cell = results.cells.get(cellKey(scenario, target));
+  const direct = results.cells.get(cellKey(scenario, DIRECT));
+  if (cell === undefined || direct === undefined) return Number.NaN;
+  return percentile(series(cell, which), p) - percentile(series(direct, which), p);
+}
+
+function latencyRows(results: Results): string[][] {
+  const rows: string[][] = [];
+  for (const scenario of results.scenarios) {
+    const views: { label: string; which: Series }[] = scenario.streamed
+      ? [{ label: `${scenario.label}: first token`, which: 'first' }, { label: `${scenario.label}: last token`, which: 'latency' }]
+      : [{ label: scenario.label, which: 'latency' }];
+    for (const view of views) {
+      for (const target of results.targets) {
+        const cell = results.cells.get(cellKey(scenario.id, target));
+        if (cell === undefined) continue;
+        const values = series(cell, view.which);
+        const isDirect = target === DIRECT;
+        const addedP = PERCENTILES.map((p) => (isDirect ? '—' : ms(added(results, scenario.id, target, p, view.which))));
+        const ratioTo = (floor: string) => (isDirect || target === FLOOR || target === floor
+          ? '—'
+          : `${(added(results, scenario.id, target, 50, view.which) / added(results, scenario.id, floor, 50, view.which)).toFixed(2)}×`);
+        const perSecond = cell.wallMs > 0 ? (cell.requests / (cell.wallMs / 1000)).toFixed(0) : '—';
+        const cpu = isDirect || cell.cpuMicros === undefined || cell.requests === 0 ? '—' : (cell.cpuMicros / 1000 / cell.requests).toFixed(3);
+        rows.push([view.label, target, ms(percentile(values, 50)), ...addedP, ratioTo(FLOOR), ratioTo(FLOOR_HONO), perSecond, cpu, String(cell.errors)]);
+      }
+    }
+  }
+  return rows;
+}
+
+export type Verdict = { target: string; holds: boolean; detail: string };
+
+const GATEWAYS = [GATEWAY_NODE, GATEWAY_WORKERD] as const;
+
+function cpuPerRequest(results: Results, scenario: string, target: string): number {
+  const cell = results.cells.get(cellKey(scenario, target));
+  return cell?.cpuMicros === undefined || cell.requests === 0 ? Number.NaN : cell.cpuMicros / 1000 / cell.requests;
+}
+
+/** One line per target of the issue and per scenario, so a miss says exactly where. */
+export function verdicts(results: Results): Verdict[] {
+  const out: Verdict[] = [];
+  const present = (target: string) => results.targets.includes(target);
+  for (const gateway of GATEWAYS.filter(present)) {
+    for (const scenario of results.scenarios) {
+      const views: Series[] = scenario.streamed ? ['first', 'latency'] : ['latency'];
+      for (const view of views) {
+        const ratio = added(results, scenario.id, gateway, 50, view) / added(results, scenario.id, FLOOR, 50, view);
+        const name = `${scenario.label}${scenario.streamed ? (view === 'first' ? ' (first token)' : ' (last token)') : ''}`;
+        out.push({ target: `${gateway}: added p50 ≤ 1.3× the minimal proxy's, ${name}`, holds: ratio <= 1.3, detail: `${ratio.toFixed(2)}×` });
+      }
+    }
+  }
+  for (const scenario of ['small-c1', 'small-c32']) {
+    const perRequest = cpuPerRequest(results, scenario, GATEWAY_NODE);
+    const floor = cpuPerRequest(results, scenario, FLOOR);
+    if (Number.isFinite(perRequest)) {
+      out.push({ target: `${GATEWAY_NODE}: CPU per small request ≤ 0.3 ms (${scenario})`, holds: perRequest <= 0.3, detail: `${perRequest.toFixed(3)} ms (the node:http proxy: ${floor.toFixed(3)} ms)` });
+    }
+  }
+  for (const gateway of GATEWAYS.filter(present)) {
+    const first = added(results, 'stream-c1', gateway, 50, 'first');
+    if (Number.isFinite(first)) out.push({ target: `${gateway}: streamed TTFT ≤ 1 ms added at p50`, holds: first <= 1, detail: `${ms(first)} ms` });
+  }
+  const memory = results.memory.get(GATEWAY_NODE);
+  if (memory !== undefined) {
+    const mib = (bytes: number) => bytes / 2 ** 20;
+    out.push({ target: `${GATEWAY_NODE}: RSS ≤ 60 MiB idle`, holds: mib(memory.idleBytes) <= 60, detail: `${mib(memory.startBytes).toFixed(1)} MiB at start, ${mib(memory.idleBytes).toFixed(1)} MiB idle after the warm-up` });
+    out.push({ target: `${GATEWAY_NODE}: RSS ≤ 120 MiB at c=32`, holds: mib(memory.loadedBytes) <= 120, detail: `${mib(memory.loadedBytes).toFixed(1)} MiB` });
+  }
+  if (results.resolution !== undefined) {
+    for (const row of results.resolution.rows) {
+      const ratio = row.nsPerLookup[1] / row.nsPerLookup[0];
+      out.push({ target: `10,000 policies resolve as fast as 10 (≤ 1.1×), ${row.label}`, holds: ratio <= 1.1, detail: `${ratio.toFixed(2)}× (${row.nsPerLookup[0].toFixed(0)} → ${row.nsPerLookup[1].toFixed(0)} ns)` });
+    }
+  }
+  if (present(GATEWAY_NODE_10K)) {
+    for (const scenario of ['small-c1', 'small-c32']) {
+      const ratio = added(results, scenario, GATEWAY_NODE_10K, 50) / added(results, scenario, GATEWAY_NODE, 50);
+      const cpu = cpuPerRequest(results, scenario, GATEWAY_NODE_10K) / cpuPerRequest(results, scenario, GATEWAY_NODE);
+      out.push({ target: `10,000 policies as fast as 10 end to end (≤ 1.1×), ${scenario}`, holds: ratio <= 1.1 && cpu <= 1.1, detail: `added p50 ${ratio.toFixed(2)}×, CPU ${cpu.toFixed(2)}×` });
+    }
+  }
+  return out;
+}
+
+export function render(results: Results): string {
+  const parts: string[] = [];
+  parts.push(`machine: ${results.machine}; ${results.rounds} interleaved rounds; latency in ms; "added" = this path's percentile minus the direct path's`);
+  parts.push('');
+  parts.push(table(
+    ['scenario', 'path', 'p50', '+p50', '+p90', '+p99', '+p50 ÷ node:http', '+p50 ÷ hono', 'req/s', 'CPU ms/req', 'errors'],
+    latencyRows(results),
+  ));
+  parts.push('');
+  const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  const memoryRows = [...results.memory].map(([target, memory]) => [target, '', mib(memory.startBytes), mib(memory.idleBytes), mib(memory.loadedBytes)]);
+  parts.push(table(['memory', '', 'RSS at start MiB', 'RSS idle after warm-up MiB', 'RSS max at c=32 MiB'], memoryRows));
+  if (results.resolution !== undefined) {
+    const { sizes, loadMs, rows } = results.resolution;
+    parts.push('');
+    parts.push(table(
+      ['resolution (in process)', '', `${sizes[0]} policies ns`, `${sizes[1].toLocaleString('en')} policies ns`, 'ratio'],
+      [
+        ...rows.map((row) => [row.label, '', row.nsPerLookup[0].toFixed(0), row.nsPerLookup[1].toFixed(0), `${(row.nsPerLookup[1] / row.nsPerLookup[0]).toFixed(2)}×`]),
+        ['load + validate (ms)', '', loadMs[0].toFixed(1), loadMs[1].toFixed(1), '—'],
+      ],
+    ));
+  }
+  parts.push('');
+  parts.push('targets:');
+  for (const verdict of verdicts(results)) parts.push(`  ${verdict.holds ? 'holds ' : 'MISSED'}  ${verdict.target}: ${verdict.detail}`);
+  const failures = [...results.cells].filter(([, cell]) => cell.errors > 0);
+  for (const [key, cell] of failures) parts.push(`errors in ${key.replace('\u0000', ' / ')}: ${cell.errors}, first: ${cell.firstError ?? ''}`);
+  return parts.join('\n');
+}

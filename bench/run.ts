@@ -1,0 +1,146 @@
+// One benchmark run: start every path, warm them up, then rounds of every scenario on every
+// path, the order of paths rotating each round so none always runs first on a noisy machine.
+import { cpus } from 'node:os';
+import type { Pool } from 'undici';
+import { createClient, runBatch, type Shot } from './load.ts';
+import { startNodeChild, startWranglerDev, type Target } from './processes.ts';
+import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_WORKERD, cellKey, emptyCell, type Memory, type Results } from './report.ts';
+import { measureResolution } from './resolution.ts';
+import { REQUEST_HEADERS, scenarios, type Scenario } from './scenarios.ts';
+import { prepareWorkspace, type Workspace } from './workspace.ts';
+
+export type RunOptions = {
+  rounds: number;
+  /** Multiplies every scenario's request count (0.02 for a smoke run). */
+  scale: number;
+  workerd: boolean;
+  /** Also run temperance on Node with Node's built-in fetch for the upstream. */
+  compareFetch: boolean;
+  /** Scenario ids to run (default: all). */
+  only: string[] | undefined;
+  /** Node flags for one more temperance path (e.g. --max-semi-space-size=2), to weigh a runtime setting. */
+  nodeFlags: string[] | undefined;
+  /** src/ of an earlier revision (see scripts/bench.ts --before), run as one more path. */
+  beforeSrc: { label: string; dir: string } | undefined;
+  /** Folder for a V8 CPU profile of the Node gateway (node --cpu-prof). */
+  cpuProfDir: string | undefined;
+  resolutionLookups: number;
+  log: (line: string) => void;
+};
+
+function shotOf(scenario: Scenario): Shot {
+  return { path: scenario.path, body: scenario.body, headers: { ...REQUEST_HEADERS, 'content-length': String(scenario.body.byteLength) } };
+}
+
+async function startTargets(options: RunOptions, upstreamUrl: string, workspace: Workspace): Promise<Target[]> {
+  const gatewayEnv = { OPENAI_BASE_URL: `${upstreamUrl}/v1`, POLICIES_DIR: workspace.policiesDir, PORT: '0', HOST: '127.0.0.1' };
+  const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
+  const starting: Promise<Target>[] = [
+    startNodeChild(FLOOR, './targets/minimal-proxy.ts', { UPSTREAM_URL: upstreamUrl }),
+    startNodeChild(FLOOR_HONO, './targets/hono-proxy.ts', { UPSTREAM_URL: upstreamUrl }),
+    startNodeChild(GATEWAY_NODE, './targets/node-gateway.ts', gatewayEnv, profile),
+    startNodeChild(GATEWAY_NODE_10K, './targets/node-gateway.ts', { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
+  ];
+  if (options.compareFetch) starting.push(startNodeChild('temperance (node, global fetch)', './targets/node-gateway.ts', { ...gatewayEnv, BENCH_FETCH: 'global' }));
+  if (options.nodeFlags !== undefined) starting.push(startNodeChild(`temperance (node, ${options.nodeFlags.join(' ')})`, './targets/node-gateway.ts', gatewayEnv, options.nodeFlags));
+  if (options.beforeSrc !== undefined) starting.push(startNodeChild(`temperance (node, ${options.beforeSrc.label})`, './targets/node-gateway-at.ts', { ...gatewayEnv, BENCH_SRC: options.beforeSrc.dir }));
+  if (options.workerd) starting.push(startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, { OPENAI_BASE_URL: `${upstreamUrl}/v1` }));
+  const settled = await Promise.allSettled(starting);
+  const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(started.map((target) => target.close()));
+    throw failed.reason;
+  }
+  return started;
+}
+
+export async function runBenchmark(options: RunOptions): Promise<Results> {
+  const all = scenarios().filter((scenario) => options.only === undefined || options.only.includes(scenario.id));
+  if (all.length === 0) throw new Error(`--only matches no scenario (${scenarios().map((scenario) => scenario.id).join(', ')})`);
+  const workspace = await prepareWorkspace(10, 10_000);
+  const upstream = await startNodeChild('upstream', './targets/upstream.ts', {});
+  const targets: Target[] = [];
+  const pools = new Map<string, Pool>();
+  try {
+    targets.push(...await startTargets(options, upstream.url, workspace));
+    const startRss = new Map<string, number>();
+    for (const target of targets) startRss.set(target.name, (await target.usage()).rssBytes);
+    const paths: { name: string; url: string; target: Target | undefined }[] = [
+      { name: DIRECT, url: upstream.url, target: undefined },
+      ...targets.map((target) => ({ name: target.name, url: target.url, target })),
+    ];
+    const maxConcurrency = Math.max(...all.map((scenario) => scenario.concurrency));
+    for (const path of paths) pools.set(path.name, createClient(path.url, maxConcurrency));
+    const pool = (name: string): Pool => {
+      const found = pools.get(name);
+      if (found === undefined) throw new Error(`no client for ${name}`);
+      return found;
+    };
+
+    // Warm-up: JIT, connection pools, workerd's isolate. Not measured.
+    options.log('warming up');
+    for (const path of paths) {
+      for (const scenario of all) await runBatch(pool(path.name), shotOf(scenario), Math.max(4, Math.ceil(scenario.count * options.scale * 0.3)), Math.min(8, scenario.concurrency));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const memory = new Map<string, Memory>();
+    for (const target of targets) memory.set(target.name, { startBytes: startRss.get(target.name) ?? 0, idleBytes: (await target.usage()).rssBytes, loadedBytes: 0 });
+
+    const results: Results = {
+      scenarios: all.map(({ id, label, streamed }) => ({ id, label, streamed })),
+      targets: paths.map((path) => path.name),
+      cells: new Map(),
+      memory,
+      resolution: undefined,
+      machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
+      rounds: options.rounds,
+    };
+    for (let round = 0; round < options.rounds; round += 1) {
+      options.log(`round ${round + 1} of ${options.rounds}`);
+      for (const scenario of all) {
+        const rotated = paths.map((_, i) => paths[(i + round) % paths.length]).filter((path) => path !== undefined);
+        for (const path of rotated) {
+          const key = cellKey(scenario.id, path.name);
+          const cell = results.cells.get(key) ?? emptyCell();
+          results.cells.set(key, cell);
+          const before = await path.target?.usage();
+          // RSS under load: sampled while the c=32 batch runs.
+          let sampling: ReturnType<typeof setInterval> | undefined;
+          const observed = path.target === undefined ? undefined : memory.get(path.target.name);
+          if (scenario.concurrency > 1 && path.target !== undefined && observed !== undefined) {
+            const sampled = path.target;
+            sampling = setInterval(() => {
+              void sampled.usage().then((usage) => { observed.loadedBytes = Math.max(observed.loadedBytes, usage.rssBytes); }, () => {});
+            }, 100);
+          }
+          const batch = await runBatch(pool(path.name), shotOf(scenario), Math.max(2, Math.round(scenario.count * options.scale)), scenario.concurrency);
+          clearInterval(sampling);
+          const after = await path.target?.usage();
+          if (observed !== undefined && after !== undefined && scenario.concurrency > 1) observed.loadedBytes = Math.max(observed.loadedBytes, after.rssBytes);
+          cell.latencies.push(...batch.latencies);
+          cell.firstBytes.push(...batch.firstBytes);
+          cell.wallMs += batch.wallMs;
+          cell.requests += batch.latencies.length + batch.errors;
+          cell.errors += batch.errors;
+          cell.firstError ??= batch.firstError;
+          cell.cpuMicros = before === undefined || after === undefined || cell.cpuMicros === undefined ? undefined : cell.cpuMicros + (after.cpuMicros - before.cpuMicros);
+        }
+      }
+    }
+    await Promise.all([...pools.values()].map((client) => client.close()));
+    pools.clear();
+    await Promise.all(targets.map((target) => target.close()));
+    targets.length = 0;
+    await upstream.close();
+
+    options.log('resolution');
+    // With the servers gone, the machine is quieter for the in-process measurement.
+    results.resolution = measureResolution({ lookups: options.resolutionLookups, rounds: Math.max(3, options.rounds * 2 + 1) });
+    return results;
+  } finally {
+    await Promise.all([...pools.values()].map((client) => client.close().catch(() => {})));
+    await Promise.all(targets.map((target) => target.close()));
+    await upstream.close();
+  }
+}

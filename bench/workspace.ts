@@ -1,0 +1,45 @@
+// The files the processes under test read: a policy folder for the Node gateway, and the same
+// policies compiled for a Worker with a wrangler config of its own (under .temperance/, ignored by git).
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { toCompiled } from '../src/policy/compiled.ts';
+import { loadPolicies, type PolicySource } from '../src/policy/load.ts';
+import { policySources } from './policies.ts';
+import { root } from './processes.ts';
+
+export type Workspace = { policiesDir: string; manyPoliciesDir: string; wranglerConfig: string };
+
+async function writePolicyDir(dir: string, sources: readonly PolicySource[]): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await Promise.all(sources.map((source) => writeFile(join(dir, source.path.slice(source.path.lastIndexOf('/') + 1)), source.text)));
+}
+
+/** A folder of `policyCount` files for the gateway, one of `manyCount` files, and the Worker's config. */
+export async function prepareWorkspace(policyCount: number, manyCount: number): Promise<Workspace> {
+  const dir = join(root, '.temperance', 'bench');
+  const policiesDir = join(dir, 'policies');
+  const manyPoliciesDir = join(dir, `policies-${manyCount}`);
+  const sources = policySources(policyCount);
+  await writePolicyDir(policiesDir, sources);
+  await writePolicyDir(manyPoliciesDir, policySources(manyCount));
+
+  const loaded = loadPolicies(sources, Math.floor(Date.now() / 1000));
+  if (!loaded.ok) throw new Error(`bench policies invalid:\n${loaded.errors.join('\n')}`);
+  await writeFile(join(dir, 'policies.json'), JSON.stringify(toCompiled(loaded.value)));
+
+  const wranglerConfig = join(dir, 'wrangler.toml');
+  const main = relative(dir, join(root, 'src', 'worker.ts'));
+  await writeFile(wranglerConfig, [
+    '# Written by the benchmark: the real Worker with the benchmark\'s policies (no [build] step).',
+    'name = "temperance-bench"',
+    `main = "${main}"`,
+    'compatibility_date = "2026-11-01"',
+    'compatibility_flags = ["enable_request_signal"]',
+    'send_metrics = false',
+    '[alias]',
+    '"temperance-policies" = "./policies.json"',
+    '',
+  ].join('\n'));
+  return { policiesDir, manyPoliciesDir, wranglerConfig };
+}
