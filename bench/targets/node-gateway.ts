@@ -1,12 +1,15 @@
 // temperance on Node, started as src/node.ts starts it (startNodeServer, the environment as
 // configuration), plus the stats hook. BENCH_FETCH=global swaps in Node's built-in fetch for
 // the upstream, to measure the default against it in the same run.
+import { createWriteStream } from 'node:fs';
 import process from 'node:process';
+import { jsonLines } from '../../src/node/log.ts';
 import { startNodeServer } from '../../src/node/server.ts';
 import { serveStats } from '../ipc.ts';
 
 const options = process.env.BENCH_FETCH === 'global' ? { watch: false, fetch: globalThis.fetch } : { watch: false };
-const started = await startNodeServer(process.env, () => {}, options);
+// The request log as `npm run start:node` writes it (formatted and written), to /dev/null here.
+const started = await startNodeServer(process.env, jsonLines(createWriteStream('/dev/null')), options);
 if (!started.ok) {
   console.error(started.errors.join('\n'));
   process.exit(1);
