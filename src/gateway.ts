@@ -73,7 +73,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   app.notFound((c) => fail(c, gatewayError('unknown_url', `Invalid URL (${c.req.method} ${new URL(c.req.url).pathname})`)));
   app.onError((error, c) => {
     // The name only: a message or stack could quote a request.
-    deps.log?.({ level: 'error', msg: 'unhandled error', id: c.get('requestId'), error: error instanceof Error ? error.name : 'unknown' });
+    deps.log?.(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unhandled error', id: c.get('requestId'), error: error instanceof Error ? error.name : 'unknown' }));
     return fail(c, gatewayError('internal_error', 'The gateway failed to handle this request.'));
   });
   return app;

@@ -1,10 +1,10 @@
 // Node entry: `npm run start:node`. Exits 1 with every error when the configuration or the
 // policy folder is invalid: the gateway never serves with a policy it could not read.
 import process from 'node:process';
-import { jsonLines } from './node/log.ts';
+import { lineWriter } from './node/log.ts';
 import { startNodeServer } from './node/server.ts';
 
-const log = jsonLines(process.stdout);
+const log = lineWriter(process.stdout);
 
 const started = await startNodeServer(process.env, log);
 if (!started.ok) {

@@ -55,11 +55,12 @@ function fromContext(c: Context<GatewayEnv>, id: string, started: number): LogLi
 
 export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   const { config, log } = deps;
-  const gatewaySecrets = [config.OPENAI_API_KEY, config.ADMIN_API_KEY, ...config.GATEWAY_API_KEYS];
+  const redactWith = createRedactor([config.OPENAI_API_KEY, config.ADMIN_API_KEY, ...config.GATEWAY_API_KEYS]);
   return async (c, next) => {
     const started = performance.now();
     // The key this client presented is a secret too, whatever its shape.
-    const redact = createRedactor([...gatewaySecrets, bearer(c.req.header('authorization'))]);
+    const presented = bearer(c.req.header('authorization'));
+    const redact = (text: string) => redactWith(text, presented);
     const offered = c.req.header('x-request-id');
     const id = offered !== undefined && USABLE_ID.test(offered) && redact(offered) === offered ? offered : crypto.randomUUID();
     c.set('requestId', id);
@@ -67,7 +68,8 @@ export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     await next();
     c.res.headers.set('x-temperance-request-id', id);
     if (log === undefined) return;
-    const emit = (line: LogLine) => log(JSON.parse(redact(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...line }))));
+    // One serialisation, then the keys out of the text: a key can hide in any client-sent string.
+    const emit = (line: LogLine) => log(redact(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...line })));
     const observation = c.get('observation');
     if (observation === undefined) emit(fromContext(c, id, started));
     else void observation.finished.then(() => emit(fromRecord(observation.record)));

@@ -35,7 +35,7 @@ function build(env: WorkerEnv): Handler {
     fetch: upstreamFetch,
     ...(telemetry === undefined ? {} : { telemetry }),
     clientAddress: localDevClient,
-    log: (line) => console.log(JSON.stringify(line)),
+    log: (line) => console.log(line),
   });
   return (request, _env, ctx) => app.fetch(request, {}, ctx);
 }

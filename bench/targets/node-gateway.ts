@@ -3,13 +3,13 @@
 // the upstream, to measure the default against it in the same run.
 import { createWriteStream } from 'node:fs';
 import process from 'node:process';
-import { jsonLines } from '../../src/node/log.ts';
+import { lineWriter } from '../../src/node/log.ts';
 import { startNodeServer } from '../../src/node/server.ts';
 import { serveStats } from '../ipc.ts';
 
 const options = process.env.BENCH_FETCH === 'global' ? { watch: false, fetch: globalThis.fetch } : { watch: false };
 // The request log as `npm run start:node` writes it (formatted and written), to /dev/null here.
-const started = await startNodeServer(process.env, jsonLines(createWriteStream('/dev/null')), options);
+const started = await startNodeServer(process.env, lineWriter(createWriteStream('/dev/null')), options);
 if (!started.ok) {
   console.error(started.errors.join('\n'));
   process.exit(1);

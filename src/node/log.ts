@@ -2,8 +2,8 @@
 import type { Writable } from 'node:stream';
 import type { Logger } from './server.ts';
 
-export function jsonLines(out: Writable): Logger {
+export function lineWriter(out: Writable): Logger {
   return (line) => {
-    out.write(`${JSON.stringify({ time: new Date().toISOString(), ...line })}\n`);
+    out.write(`${line}\n`);
   };
 }

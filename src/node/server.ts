@@ -22,7 +22,8 @@ export type NodeGateway = {
 
 export type StartResult = { ok: true; gateway: NodeGateway } | { ok: false; errors: string[] };
 
-export type Logger = (line: Record<string, unknown>) => void;
+/** Takes one log line: a JSON text, already redacted. */
+export type Logger = (line: string) => void;
 
 async function readPolicies(dir: string) {
   const read = await readPolicyDir(dir);
@@ -63,11 +64,11 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
   const reload = async (): Promise<string[]> => {
     const next = await readPolicies(config.POLICIES_DIR);
     if (!next.ok) {
-      log({ level: 'error', msg: 'policies not reloaded: the previous set keeps serving', errors: next.errors });
+      log(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'policies not reloaded: the previous set keeps serving', errors: next.errors }));
       return next.errors;
     }
     current = next.set;
-    log({ level: 'info', msg: 'policies reloaded', policies: current.files.length });
+    log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'policies reloaded', policies: current.files.length }));
     return [];
   };
 

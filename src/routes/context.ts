@@ -7,6 +7,7 @@ import type { RecordRoute, RecordSink } from '../observe/record.ts';
 import type { Telemetry } from '../observe/telemetry.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 
+/** A log entry before it is serialised. */
 export type LogLine = Record<string, unknown>;
 
 export type GatewayDeps = {
@@ -14,8 +15,8 @@ export type GatewayDeps = {
   /** A getter: the Node server swaps the set when the policy folder changes. */
   policies: () => PolicySet;
   fetch: typeof fetch;
-  /** One structured line per request (already redacted); the entries print it. */
-  log?: (line: LogLine) => void;
+  /** One structured line per request: JSON text, already redacted; the entries print it. */
+  log?: (line: string) => void;
   /** Spans (and metrics) through OpenTelemetry; absent when no collector is configured. */
   telemetry?: Telemetry;
   /** More consumers of each request's record (a log line), beside the trace page's buffer. */

@@ -65,7 +65,7 @@ describe('policy reload', () => {
   it('swaps in a valid new set when a file changes, and keeps the last valid set when one breaks', async () => {
     await writeFile(join(dir, 'a.yaml'), 'model: a\n');
     const logs: Record<string, unknown>[] = [];
-    const started = await startNodeServer({ POLICIES_DIR: dir, PORT: '0' }, (line) => logs.push(line));
+    const started = await startNodeServer({ POLICIES_DIR: dir, PORT: '0' }, (line) => logs.push(JSON.parse(line)));
     if (!started.ok) throw new Error(started.errors.join('\n'));
     gateway = started.gateway;
     expect(await health()).toEqual({ status: 'ok', policies: 1 });
