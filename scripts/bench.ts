@@ -14,20 +14,38 @@ import { render } from '../bench/report.ts';
 import { runBenchmark } from '../bench/run.ts';
 import { root } from '../bench/processes.ts';
 
-const { values } = parseArgs({
-  options: {
-    rounds: { type: 'string' },
-    scale: { type: 'string' },
-    smoke: { type: 'boolean', default: false },
-    'no-workerd': { type: 'boolean', default: false },
-    'compare-fetch': { type: 'boolean', default: false },
-    'cpu-prof': { type: 'string' },
-    before: { type: 'string' },
-    only: { type: 'string' },
-    'node-flags': { type: 'string' },
-    json: { type: 'string' },
-  },
-});
+const USAGE = `usage: npm run bench -- [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch]
+                       [--only small-c1,small-c32,large-c1,stream-c1,pass-c1] [--before REF]
+                       [--node-flags=FLAGS] [--cpu-prof DIR] [--json FILE]   (docs/benchmarks.md)`;
+
+function parse() {
+  try {
+    return parseArgs({ options: OPTIONS });
+  } catch (error) {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = {
+  rounds: { type: 'string' },
+  scale: { type: 'string' },
+  smoke: { type: 'boolean', default: false },
+  'no-workerd': { type: 'boolean', default: false },
+  'compare-fetch': { type: 'boolean', default: false },
+  'cpu-prof': { type: 'string' },
+  before: { type: 'string' },
+  only: { type: 'string' },
+  'node-flags': { type: 'string' },
+  json: { type: 'string' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+const { values } = parse();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 function positive(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;

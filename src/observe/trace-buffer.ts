@@ -5,28 +5,31 @@ import type { RecordSink, RequestRecord } from './record.ts';
 
 export type BufferedRecord = RequestRecord & { seq: number };
 
+type Entry = { seq: number; record: RequestRecord };
+
 export class TraceBuffer {
   readonly #capacity: number;
-  readonly #records: BufferedRecord[] = [];
+  // A ring: adding (every request) costs one slot write; copying happens when a page reads.
+  readonly #entries: (Entry | undefined)[];
   #next = 1;
 
   constructor(capacity = 200) {
     this.#capacity = capacity;
+    this.#entries = new Array<Entry | undefined>(capacity);
   }
 
   readonly add: RecordSink = (record) => {
-    this.#records.push({ ...record, seq: this.#next });
+    this.#entries[this.#next % this.#capacity] = { seq: this.#next, record };
     this.#next += 1;
-    if (this.#records.length > this.#capacity) this.#records.splice(0, this.#records.length - this.#capacity);
   };
 
   /** Newest first; only records after `since` when given. */
   list(since = 0): BufferedRecord[] {
     const out: BufferedRecord[] = [];
-    for (let i = this.#records.length - 1; i >= 0; i -= 1) {
-      const record = this.#records[i];
-      if (record === undefined || record.seq <= since) break;
-      out.push(record);
+    for (let seq = this.#next - 1; seq > since && seq >= this.#next - this.#capacity; seq -= 1) {
+      const entry = this.#entries[seq % this.#capacity];
+      if (entry === undefined || entry.seq !== seq) break;
+      out.push({ ...entry.record, seq });
     }
     return out;
   }

@@ -8,9 +8,11 @@ const HOP_BY_HOP = new Set([
 
 const CLIENT_HOP = /^(x-forwarded-|cf-)|^(forwarded|x-real-ip|true-client-ip|cdn-loop)$/;
 
-function connectionTokens(headers: Headers): Set<string> {
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionTokens(headers: Headers): ReadonlySet<string> {
   const listed = headers.get('connection');
-  return new Set(listed === null ? [] : listed.split(',').map((token) => token.trim().toLowerCase()));
+  return listed === null ? NONE : new Set(listed.split(',').map((token) => token.trim().toLowerCase()));
 }
 
 /** The headers sent upstream: the client's end-to-end headers, with the upstream credential. */
