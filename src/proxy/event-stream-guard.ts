@@ -12,36 +12,59 @@ function errorEvent(error: GatewayError): Uint8Array {
   return encoder.encode(`\n\ndata: ${JSON.stringify(errorBody(error))}\n\n`);
 }
 
-class IdleTimeout extends Error {}
-
 export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: number, host: string): ReadableStream<Uint8Array> {
   const reader = body.getReader();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // When the pending read began: silence counts only while we wait on the upstream, not while a
+  // slow client has not asked for more.
+  let waitingSince: number | undefined;
+  let ended = false;
 
-  const readWithin = () => new Promise<Awaited<ReturnType<typeof reader.read>>>((resolve, reject) => {
-    timer = setTimeout(() => reject(new IdleTimeout()), idleMs);
-    reader.read().then(resolve, reject).finally(() => clearTimeout(timer));
-  });
+  const end = (controller: ReadableStreamDefaultController<Uint8Array>, failure: GatewayError) => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    controller.enqueue(errorEvent(failure));
+    controller.close();
+    // Frees the upstream connection: a stalled upstream would otherwise keep generating.
+    reader.cancel(failure.message).catch(() => {});
+  };
 
   return new ReadableStream<Uint8Array>({
+    start(controller) {
+      // One timer for the whole stream, moved on by the reads' times: no timer per chunk.
+      const check = () => {
+        const silent = waitingSince === undefined ? 0 : Date.now() - waitingSince;
+        if (silent < idleMs) {
+          timer = setTimeout(check, idleMs - silent);
+          return;
+        }
+        end(controller, gatewayError('upstream_idle_timeout', `The upstream (${host}) sent nothing for ${idleMs} ms; the stream was ended.`));
+      };
+      timer = setTimeout(check, idleMs);
+    },
     async pull(controller) {
+      let result;
+      waitingSince = Date.now();
       try {
-        const { done, value } = await readWithin();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        const idle = error instanceof IdleTimeout;
-        const failure = idle
-          ? gatewayError('upstream_idle_timeout', `The upstream (${host}) sent nothing for ${idleMs} ms; the stream was ended.`)
-          : gatewayError('upstream_stream_cut', `The upstream (${host}) stream broke off before it was complete.`);
-        controller.enqueue(errorEvent(failure));
-        controller.close();
-        // Frees the upstream connection: a stalled upstream would otherwise keep generating.
-        reader.cancel(failure.message).catch(() => {});
+        result = await reader.read();
+      } catch {
+        end(controller, gatewayError('upstream_stream_cut', `The upstream (${host}) stream broke off before it was complete.`));
+        return;
       }
+      waitingSince = undefined;
+      if (ended) return;
+      if (result.done) {
+        ended = true;
+        clearTimeout(timer);
+        controller.close();
+        return;
+      }
+      controller.enqueue(result.value);
     },
     cancel(reason) {
       // The client hung up: cancelling the upstream body aborts the upstream request.
+      ended = true;
       clearTimeout(timer);
       return reader.cancel(reason);
     },

@@ -44,6 +44,13 @@ export function isUsageOnlyChunk(data: unknown): boolean {
   return isJsonObject(data) && Array.isArray(data.choices) && data.choices.length === 0 && isJsonObject(data.usage);
 }
 
+// Only an event with both of these can be the usage-only chunk: the others are not parsed here
+// (the observation parses each event once already).
+const EMPTY_CHOICES = /"choices"\s*:\s*\[\s*\]/;
+function mayBeUsageOnly(event: string): boolean {
+  return event.includes('"usage"') && EMPTY_CHOICES.test(event);
+}
+
 /**
  * Passes every event through as it arrived except the usage-only chunk. An event is held only
  * until its blank line arrives (it must be whole to be judged), never the stream.
@@ -52,7 +59,7 @@ export function usageFilter(): TransformStream<Uint8Array, Uint8Array> {
   const decoder = new TextDecoder();
   const splitter = new SseSplitter();
   const pass = (events: string[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    const kept = events.filter((event) => !isUsageOnlyChunk(eventJson(event))).join('');
+    const kept = events.filter((event) => !(mayBeUsageOnly(event) && isUsageOnlyChunk(eventJson(event)))).join('');
     if (kept !== '') controller.enqueue(encoder.encode(kept));
   };
   return new TransformStream({

@@ -72,3 +72,23 @@ describe('guardEventStream', () => {
     expect(cancelled).toBe(true);
   });
 });
+
+describe('guardEventStream and a slow client', () => {
+  it('does not count the time a client takes to read as upstream silence', async () => {
+    const chunks = ['data: 1\n\n', 'data: 2\n\n'];
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(encoder.encode(next));
+      },
+    }, { highWaterMark: 0 });
+    const reader = guardEventStream(source, 40, 'upstream.test').getReader();
+    const first = await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const second = await reader.read();
+    const decoder = new TextDecoder();
+    expect([decoder.decode(first.value), decoder.decode(second.value)]).toEqual(['data: 1\n\n', 'data: 2\n\n']);
+    expect((await reader.read()).done).toBe(true);
+  });
+});
