@@ -6,14 +6,11 @@
 // or bodies is logged, and the line is redacted.
 import type { Context, MiddlewareHandler } from 'hono';
 import type { RequestRecord } from './observe/record.ts';
+import { bearerToken } from './credentials.ts';
 import { createRedactor } from './redact.ts';
 import type { GatewayDeps, GatewayEnv, LogLine } from './routes/context.ts';
 
 const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
-
-function bearer(header: string | undefined): string | undefined {
-  return header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
-}
 
 function level(status: number): string {
   return status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
@@ -59,7 +56,7 @@ export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
     const started = performance.now();
     // The key this client presented is a secret too, whatever its shape.
-    const presented = bearer(c.req.header('authorization'));
+    const presented = bearerToken(c.req.header('authorization'));
     const redact = (text: string) => redactWith(text, presented);
     const offered = c.req.header('x-request-id');
     const id = offered !== undefined && USABLE_ID.test(offered) && redact(offered) === offered ? offered : crypto.randomUUID();

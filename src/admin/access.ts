@@ -2,24 +2,21 @@
 // presents it, as `Authorization: Bearer …` or the cookie the login form sets (holding a digest
 // of the key, never the key). Without it: loopback clients only.
 import type { Config } from '../config.ts';
-
-const encoder = new TextEncoder();
+import { bearerToken, sameDigest, sha256 } from '../credentials.ts';
 
 export const ADMIN_COOKIE = 'temperance_admin';
 
 export type AdminAccess = 'allowed' | 'needs_key' | 'loopback_only';
 
+const encoder = new TextEncoder();
+
 async function hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(text)));
-  return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return [...(await sha256(text))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** Compares two strings of equal length without an early exit. */
+/** Compares two hex digests without an early exit (see sameDigest). */
 function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let difference = 0;
-  for (let i = 0; i < a.length; i += 1) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
+  return sameDigest(encoder.encode(a), encoder.encode(b));
 }
 
 export function isLoopback(address: string | undefined): boolean {
@@ -34,10 +31,6 @@ function cookieValue(header: string | null, name: string): string | undefined {
     if (key === name) return value.join('=');
   }
   return undefined;
-}
-
-function bearer(header: string | null): string | undefined {
-  return /^Bearer\s+(.+)$/i.exec((header ?? '').trim())?.[1]?.trim();
 }
 
 export type AdminGuard = {
@@ -56,7 +49,7 @@ export function createAdminGuard(config: Config): AdminGuard {
     keyed: key !== undefined,
     async check(request, clientAddress) {
       if (keyDigest === undefined || cookieDigest === undefined) return isLoopback(clientAddress) ? 'allowed' : 'loopback_only';
-      const token = bearer(request.headers.get('authorization'));
+      const token = bearerToken(request.headers.get('authorization'));
       if (token !== undefined && sameText(await hex(`key\0${token}`), await keyDigest)) return 'allowed';
       const cookie = cookieValue(request.headers.get('cookie'), ADMIN_COOKIE);
       if (cookie !== undefined && sameText(cookie, await cookieDigest)) return 'allowed';
