@@ -9,6 +9,8 @@ import { chatRoute } from '../../src/policy/routes/chat.ts';
 import { responsesRoute } from '../../src/policy/routes/responses.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+// `npm run fuzz` runs many more cases than `npm test`: the time allowed grows with them.
+const TIMEOUT = { timeout: Math.max(30_000, RUNS * 3) };
 const anyJson = fc.jsonValue({ maxDepth: 3 });
 const number = fc.oneof(fc.double({ min: -3, max: 3, noNaN: true }), fc.integer({ min: -2, max: 5 }));
 const rule = fc.record({ default: fc.oneof(number, anyJson), min: number, max: number, fixed: fc.oneof(number, anyJson), drop: fc.oneof(fc.constant(true), anyJson) }, { requiredKeys: [] });
@@ -22,7 +24,7 @@ const policyShape = fc.record({
 }, { requiredKeys: ['model'] });
 
 describe('fuzzed policy files', () => {
-  it('load or fail with errors that name the file; what loads never throws in the engine', () => {
+  it('load or fail with errors that name the file; what loads never throws in the engine', TIMEOUT, () => {
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), fc.constantFrom('yaml', 'json'), fc.oneof(policyShape, anyJson, fc.string())), { minLength: 1, maxLength: 3 }),
       fc.record({ model: fc.constantFrom('ft:a', 'a', 'b', 'p', 'ft:zzz', 'm'), temperature: fc.oneof(number, anyJson), messages: fc.oneof(fc.array(anyJson, { maxLength: 2 }), anyJson), input: anyJson }, { requiredKeys: ['model'] }),

@@ -8,6 +8,8 @@ import { createGateway } from '../../src/gateway.ts';
 import { policySet } from '../policy/helpers.ts';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
+// `npm run fuzz` runs many more cases than `npm test`: the time allowed grows with them.
+const TIMEOUT = { timeout: Math.max(30_000, RUNS * 3) };
 
 const set = policySet({
   'clamp.yaml': 'model: ft:clamp\naliases: [clampy]\nsampling: { temperature: { default: 0.6, min: 0.1, max: 0.8 }, top_p: { max: 0.9 }, max_output_tokens: { max: 100 }, seed: { default: 7 } }\nsystem: { text: Clamp. }',
@@ -79,11 +81,11 @@ async function check(route: string, text: string): Promise<void> {
 }
 
 describe('fuzzed request bodies', () => {
-  it('structured bodies on every governed route: forwarded within policy, or an OpenAI-shaped 4xx', async () => {
+  it('structured bodies on every governed route: forwarded within policy, or an OpenAI-shaped 4xx', TIMEOUT, async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), body, async (route, value) => check(route, JSON.stringify(value))), { numRuns: RUNS });
   });
 
-  it('arbitrary bytes: never a crash or a 500', async () => {
+  it('arbitrary bytes: never a crash or a 500', TIMEOUT, async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...routes), fc.oneof(fc.string(), fc.json(), fc.constantFrom('', '{', '[]', 'null', '"x"', '{"model":1e400}', '{"temperature":1e-400,"model":"ft:clamp"}')), async (route, text) => check(route, text)), { numRuns: RUNS });
   });
 });
