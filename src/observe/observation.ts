@@ -6,12 +6,15 @@ import { errorResponse, type GatewayError } from '../errors.ts';
 import type { Decision, JsonObject } from '../policy/decision.ts';
 import type { Policy } from '../policy/policy-set.ts';
 import { eventJson, SseSplitter } from '../proxy/sse.ts';
+import { keepEvent } from '../proxy/usage-filter.ts';
 import { tapBody } from './body-tap.ts';
 import { inputContent, outputContent } from './content.ts';
 import type { ParameterValues, RecordRoute, RecordSink, RequestRecord } from './record.ts';
 import { ResponseScan } from './response-scan.ts';
 import { RequestSpans } from './spans.ts';
 import type { Telemetry } from './telemetry.ts';
+
+const encoder = new TextEncoder();
 
 /** Always shown, governed or not: the two parameters users tune most. */
 const SHOWN_PARAMETERS = ['temperature', 'top_p'];
@@ -126,38 +129,52 @@ export class Observation {
     return response;
   }
 
-  /** The upstream's response, passed on with its body observed as it streams. */
-  respond(response: Response, transform?: TransformStream<Uint8Array, Uint8Array>): Response {
+  /**
+   * The upstream's response, passed on with its body observed as it streams. `hideUsageChunk`:
+   * the gateway asked this stream for usage the client did not ask for, so that chunk is left out.
+   */
+  respond(response: Response, options: { hideUsageChunk?: boolean } = {}): Response {
     this.#record.timeToHeadersMs = this.#elapsed();
     if (response.status >= 400) this.#record.errorType = String(response.status);
     if (response.body === null) {
       this.#finish(response.status);
       return response;
     }
-    const observed = this.#observe(response.body, response.status, response.headers.get('content-type') ?? '');
-    if (transform === undefined) return new Response(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
-    // A transform may drop bytes: the upstream's length no longer describes the body.
+    const contentType = response.headers.get('content-type') ?? '';
+    const hide = options.hideUsageChunk === true && contentType.includes('text/event-stream');
+    const observed = this.#observe(response.body, response.status, contentType, hide);
+    if (!hide) return new Response(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
+    // Leaving a chunk out changes the length: the upstream's no longer describes the body.
     const headers = new Headers(response.headers);
     headers.delete('content-length');
-    return new Response(observed.pipeThrough(transform), { status: response.status, statusText: response.statusText, headers });
+    return new Response(observed, { status: response.status, statusText: response.statusText, headers });
   }
 
-  #observe(body: ReadableStream<Uint8Array>, status: number, contentType: string): ReadableStream<Uint8Array> {
+  #observe(body: ReadableStream<Uint8Array>, status: number, contentType: string, hideUsage: boolean): ReadableStream<Uint8Array> {
     const scanning = this.#route !== 'pass-through';
-    const events = scanning && contentType.includes('text/event-stream');
+    const events = (scanning || hideUsage) && contentType.includes('text/event-stream');
     const json = scanning && !events && contentType.includes('json');
     const scan = new ResponseScan(this.#route, this.#deps.captureContent);
     const decoder = new TextDecoder();
     const splitter = new SseSplitter();
     let jsonText = '';
-    const onChunk = (chunk: Uint8Array) => {
+    // One split of the stream into events serves both the scan and the usage chunk's removal.
+    const onChunk = (chunk: Uint8Array): Uint8Array | undefined => {
       if (events) {
-        for (const event of splitter.push(decoder.decode(chunk, { stream: true }))) {
+        const complete = splitter.push(decoder.decode(chunk, { stream: true }));
+        for (const event of complete) {
           if (scan.event(eventJson(event)) && this.#record.timeToFirstTokenMs === undefined) this.#record.timeToFirstTokenMs = this.#elapsed();
         }
-      } else if (json && jsonText.length <= MAX_SCANNED_JSON) {
-        jsonText += decoder.decode(chunk, { stream: true });
+        // Hiding holds an event only until its blank line arrives: it must be whole to be judged.
+        return hideUsage ? encoder.encode(complete.filter(keepEvent).join('')) : chunk;
       }
+      if (json && jsonText.length <= MAX_SCANNED_JSON) jsonText += decoder.decode(chunk, { stream: true });
+      return chunk;
+    };
+    const heldBack = (): Uint8Array | undefined => {
+      if (!hideUsage) return undefined;
+      const rest = splitter.rest() + decoder.decode();
+      return rest !== '' && keepEvent(rest) ? encoder.encode(rest) : undefined;
     };
     return tapBody(body, {
       chunk: onChunk,
@@ -172,6 +189,8 @@ export class Observation {
         this.#absorb(scan);
         if (broken) this.#record.errorType = this.#clientGone.aborted ? 'cancelled' : 'stream_error';
         this.#finish(status);
+        // An unterminated last event, still held while hiding the usage chunk.
+        return broken ? undefined : heldBack();
       },
       cancel: () => {
         this.#absorb(scan);

@@ -3,7 +3,7 @@
 // (`choices: []`, `usage: {…}`) before `[DONE]`. This module asks for it and takes that chunk out
 // again, so the client sees the stream it asked for.
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
-import { SseSplitter, eventJson } from './sse.ts';
+import { eventJson } from './sse.ts';
 
 const encoder = new TextEncoder();
 
@@ -51,25 +51,7 @@ function mayBeUsageOnly(event: string): boolean {
   return event.includes('"usage"') && EMPTY_CHOICES.test(event);
 }
 
-/**
- * Passes every event through as it arrived except the usage-only chunk. An event is held only
- * until its blank line arrives (it must be whole to be judged), never the stream.
- */
-export function usageFilter(): TransformStream<Uint8Array, Uint8Array> {
-  const decoder = new TextDecoder();
-  const splitter = new SseSplitter();
-  const pass = (events: string[], controller: TransformStreamDefaultController<Uint8Array>) => {
-    const kept = events.filter((event) => !(mayBeUsageOnly(event) && isUsageOnlyChunk(eventJson(event)))).join('');
-    if (kept !== '') controller.enqueue(encoder.encode(kept));
-  };
-  return new TransformStream({
-    transform(chunk, controller) {
-      pass(splitter.push(decoder.decode(chunk, { stream: true })), controller);
-    },
-    flush(controller) {
-      const events = splitter.push(decoder.decode());
-      const rest = splitter.rest();
-      pass(rest === '' ? events : [...events, rest], controller);
-    },
-  });
+/** Whether an event of a stream the gateway asked usage for goes on to the client: all but the usage-only chunk. */
+export function keepEvent(event: string): boolean {
+  return !(mayBeUsageOnly(event) && isUsageOnlyChunk(eventJson(event)));
 }

@@ -8,7 +8,7 @@ import type { RouteAdapter } from '../policy/routes/route.ts';
 import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
-import { asksForUsage, spliceUsage, usageFilter, withUsage } from '../proxy/usage-filter.ts';
+import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
 import { noteError, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
 
 const decoder = new TextDecoder();
@@ -107,7 +107,6 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
     if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), extra);
     if (policyName !== undefined) forwarded.response.headers.set(POLICY_HEADER, policyName);
-    const streamed = (forwarded.response.headers.get('content-type') ?? '').includes('text/event-stream');
-    return observation.respond(forwarded.response, outgoing.usageAdded && streamed ? usageFilter() : undefined);
+    return observation.respond(forwarded.response, { hideUsageChunk: outgoing.usageAdded });
   };
 }

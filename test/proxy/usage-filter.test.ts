@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { asksForUsage, spliceUsage, usageFilter, withUsage } from '../../src/proxy/usage-filter.ts';
+import { Observation } from '../../src/observe/observation.ts';
+import { asksForUsage, keepEvent, spliceUsage, withUsage } from '../../src/proxy/usage-filter.ts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** A stream as the gateway passes it on when it asked for usage the client did not ask for. */
+function hidingUsage(source: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  const observation = new Observation(
+    { sinks: [], telemetry: undefined, captureContent: false, upstream: new URL('http://upstream.test/v1') },
+    new Request('http://gateway.test/v1/chat/completions', { method: 'POST' }), 'chat', 'request-1',
+  );
+  const response = observation.respond(new Response(source, { headers: { 'content-type': 'text/event-stream' } }), { hideUsageChunk: true });
+  if (response.body === null) throw new Error('no body');
+  return response.body;
+}
 
 async function filtered(pieces: readonly string[]): Promise<{ text: string; chunks: number }> {
   const source = new ReadableStream<Uint8Array>({
@@ -13,7 +25,7 @@ async function filtered(pieces: readonly string[]): Promise<{ text: string; chun
   });
   let text = '';
   let chunks = 0;
-  const reader = source.pipeThrough(usageFilter()).getReader();
+  const reader = hidingUsage(source).getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -54,12 +66,22 @@ describe('usageFilter', () => {
         controller.close();
       },
     });
-    const text = await new Response(source.pipeThrough(usageFilter())).text();
+    const text = await new Response(hidingUsage(source)).text();
     expect(text).toBe(stream);
   });
 
   it('keeps an unterminated final event', async () => {
     expect((await filtered([`${chunk('a')}\n\ndata: [DONE]`])).text).toBe(`${chunk('a')}\n\ndata: [DONE]`);
+  });
+});
+
+describe('keepEvent', () => {
+  it('drops only the usage-only chunk', () => {
+    expect(keepEvent(`${usage}\n\n`)).toBe(false);
+    expect(keepEvent(`${chunk('a')}\n\n`)).toBe(true);
+    expect(keepEvent('data: {"choices": [ ], "usage": {"total_tokens": 1}}\n\n')).toBe(false);
+    expect(keepEvent('data: {"choices":[],"note":"no usage here"}\n\n')).toBe(true);
+    expect(keepEvent('data: [DONE]\n\n')).toBe(true);
   });
 });
 
