@@ -103,6 +103,9 @@ async function run(args: string[], io: Io): Promise<number> {
   const resolution = set.resolve(model);
   const warnings: string[] = [];
   if (resolution === null) warnings.push(`no policy governs ${model}: prompts are sent as they are, without a canonical system message`);
+  else if (resolution.policy.system === undefined) {
+    warnings.push(`policy ${resolution.policy.name} (${resolution.policy.path}) governs ${model} but gives no system message: a fine-tune measured without the one it was trained with is not the model your users get (temperance init writes a policy with it)`);
+  }
   const swept = topPs === null ? ['temperature'] : ['temperature', 'top_p'];
   const policy = resolution === null ? null : withoutRules(resolution.policy, swept);
   const prompts = await readPromptsFile(promptsPath, io);

@@ -10,6 +10,9 @@ export type Suggestion =
   | { ok: true; temperature: { default: number; max: number }; top_p: number | null; quality: 'agreement' | 'consistency'; reasons: string[]; yaml: string }
   | { ok: false; reason: string };
 
+/** Below this best agreement the sweep measured a model that is not working, not a temperature. */
+const MIN_AGREEMENT = 0.2;
+
 function fixed(value: number): string {
   return value.toFixed(2);
 }
@@ -35,6 +38,15 @@ export function suggestSampling(entries: readonly SettingScores[], tolerance: nu
   // With top_p swept too: the top_p of the best setting, then temperature along it.
   const top = answered.reduce((a, b) => (qualityOf(b, quality) > qualityOf(a, quality) ? b : a));
   const bestQuality = qualityOf(top, quality);
+  // A model that misses the expected answers at every setting has a problem sampling cannot
+  // fix (no trained system message, wrong expected answers): the "best" would be noise, and
+  // with everything tied the highest temperature would win.
+  if (quality === 'agreement' && bestQuality < MIN_AGREEMENT) {
+    return {
+      ok: false,
+      reason: `agreement with the expected answers is at most ${fixed(bestQuality)} at every setting: the model does not answer as expected at any temperature. Check that a policy with the trained system message governs the model, and the expected answers, before tuning sampling`,
+    };
+  }
   const line = answered
     .filter((entry) => entry.setting.top_p === top.setting.top_p)
     .sort((a, b) => a.setting.temperature - b.setting.temperature);

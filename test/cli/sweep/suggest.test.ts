@@ -42,6 +42,11 @@ describe('suggestSampling', () => {
     expect(suggestion.ok && suggestion.reasons[1]).toBe('max 0.4: no higher temperature was swept');
   });
 
+  it('gives no suggestion when the model misses the expected answers at every setting', () => {
+    const result = suggestSampling(Object.values(agreement({ 0: 0, 0.5: 0.05, 1: 0.1 })), 0.05);
+    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('does not answer as expected at any temperature') });
+  });
+
   it('judges by consistency without expected answers, and gives up without either', () => {
     const consistent = [entry(0, { consistency: 1 }), entry(0.5, { consistency: 0.97 }), entry(1, { consistency: 0.6 })];
     expect(suggestSampling(consistent, 0.05)).toMatchObject({ ok: true, quality: 'consistency', temperature: { default: 0, max: 0.5 } });
