@@ -27,13 +27,18 @@ export function upstreamRequestHeaders(incoming: Headers, authorization: string 
   return out;
 }
 
+// What both runtimes' fetch (and the Node upstream client) decode on their own.
+const DECODED_ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
+
 /**
- * The headers sent back to the client. fetch has already decoded a compressed body, so its
- * content-encoding and content-length no longer describe what we send.
+ * The headers sent back to the client. For the encodings fetch decodes, the body is already
+ * decoded: its content-encoding and content-length no longer describe what we send. Another
+ * encoding arrives as the upstream sent it, and keeps both headers.
  */
 export function clientResponseHeaders(upstream: Headers): Headers {
   const listed = connectionTokens(upstream);
-  const decoded = upstream.has('content-encoding');
+  const encoding = upstream.get('content-encoding');
+  const decoded = encoding !== null && encoding.split(',').every((part) => DECODED_ENCODINGS.has(part.trim().toLowerCase()));
   const out = new Headers();
   for (const [name, value] of upstream) {
     if (HOP_BY_HOP.has(name) && !(name === 'content-length' && !decoded)) continue;
