@@ -3,8 +3,8 @@
 // (utime + stime in clock ticks, summed over its processes).
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../scripts/free-port.ts';
 import { isReady, isStats } from './ipc.ts';
 
 export type Usage = { cpuMicros: number; rssBytes: number };
@@ -59,14 +59,6 @@ export async function startNodeChild(name: string, script: string, env: Record<s
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no free port');
-  return address.port;
-}
 
 const TICKS_PER_SECOND = 100;
 const PAGE_BYTES = 4096;

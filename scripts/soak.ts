@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import process from 'node:process';
+import { freePort } from './free-port.ts';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? 2);
 const concurrency = Number(process.env.SOAK_CONCURRENCY ?? 32);
@@ -29,13 +29,7 @@ await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 const upstreamAddress = upstream.address();
 const upstreamPort = typeof upstreamAddress === 'object' && upstreamAddress !== null ? upstreamAddress.port : 0;
 
-const port = await new Promise<number>((resolve) => {
-  const probe = createNetServer();
-  probe.listen(0, '127.0.0.1', () => {
-    const address = probe.address();
-    probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-  });
-});
+const port = await freePort();
 const gateway = spawn(process.execPath, ['src/node.ts'], {
   env: { PATH: process.env.PATH ?? '', PORT: String(port), OPENAI_BASE_URL: `http://127.0.0.1:${upstreamPort}/v1` },
   stdio: ['ignore', 'pipe', 'inherit'],

@@ -187,5 +187,4 @@ export const PolicyFile = z
     }
   })
   .meta({ title: 'temperance policy', description: 'The sampling policy of one fine-tuned model or model family.' });
-export type PolicyFileInput = z.input<typeof PolicyFile>;
 export type PolicyFile = z.output<typeof PolicyFile>;

@@ -1,9 +1,11 @@
 // The two runtimes the same integration cases run on: the Node server in this process, and the
 // Worker on workerd under a real `wrangler dev` (its own network stack, as `npm start` runs it).
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../scripts/free-port.ts';
 import { startNodeServer } from '../../src/node/server.ts';
+
+export { freePort };
 
 /** A started gateway; `output` is everything it logged so far (Node: its log lines; workerd: wrangler's output). */
 export type RunningGateway = { url: string; close: () => Promise<void>; output: () => string };
@@ -22,14 +24,6 @@ export const nodeRuntime: Runtime = {
   },
 };
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 export type WranglerDev = RunningGateway;
 
