@@ -10,7 +10,7 @@ import process from 'node:process';
 import { ConfigSchema } from '../src/config.ts';
 
 // Node-only settings (contract section 3): the Worker's port is wrangler's.
-const NODE_ONLY = new Set(['PORT', 'HOST', 'POLICIES_DIR']);
+const NODE_ONLY = new Set(['PORT', 'HOST', 'POLICIES_DIR', 'TEMPERANCE_DB']);
 const names = Object.keys(ConfigSchema.shape).filter((name) => !NODE_ONLY.has(name));
 const fromEnvironment = names.filter((name) => (process.env[name] ?? '') !== '');
 

@@ -73,6 +73,10 @@ export const ConfigSchema = z
     // The standard name; Node only (a Worker exports its metrics after each request).
     OTEL_METRIC_EXPORT_INTERVAL: integer(60_000, 100, 2_147_483_647),
     ADMIN_API_KEY: optional(z.string()),
+    // The store (contract section 9). Node: a SQLite file path, postgres://…, or off. Workers
+    // use the DB binding and ignore this.
+    TEMPERANCE_DB: z.preprocess(unsetIfEmpty, z.string().default('.temperance/temperance.db')),
+    EXPERIMENT_RETENTION_DAYS: integer(90, 1, 36_500),
   })
   .superRefine((env, ctx) => {
     if (env.GATEWAY_API_KEYS.length > 0 && env.OPENAI_API_KEY === undefined) {

@@ -17,6 +17,7 @@ export const ERROR_KINDS = {
   gateway_misconfigured: { status: 500, type: 'server_error' },
   internal_error: { status: 500, type: 'server_error' },
   upstream_unreachable: { status: 502, type: 'server_error' },
+  store_unavailable: { status: 503, type: 'server_error' },
   upstream_timeout: { status: 504, type: 'server_error' },
   // Sent as SSE error events once a stream has started (the status is already 200 then).
   upstream_idle_timeout: { status: 504, type: 'server_error' },

@@ -208,6 +208,7 @@ export class Observation {
     if (Object.keys(response).length > 0) this.#record.response = response;
     if (scan.usage !== undefined) this.#record.usage = scan.usage;
     if (scan.errorType !== undefined) this.#record.errorType = scan.errorType;
+    if (this.#route !== 'pass-through') this.#record.answer = { empty: !scan.produced, refusal: scan.refusal };
     if (this.#record.content !== undefined && scan.text !== '') this.#record.content.output = outputContent(scan.text, scan.finishReasons);
   }
 

@@ -52,8 +52,17 @@ export type RequestRecord = {
   attempts?: number;
   /** The upstream host (`server.address`). */
   upstream: string;
+  /** What the answer was, from the response scan (governed routes): no content at all, or a refusal (outcomes, contract 6.1). */
+  answer?: { empty: boolean; refusal: boolean };
   /** Only with OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true, in the GenAI semconv JSON shapes. */
   content?: { input?: unknown[]; systemInstructions?: unknown[]; output?: unknown[] };
+  experiment?: {
+    name: string;
+    arm: string;
+    forced: boolean;          // x-temperance-arm forced it: left out of statistics
+    unitDigest?: string;      // hex digest of the unit (never the unit itself); absent when the request had no unit
+    policyDigest: string;     // digest of the policy file as loaded (a policy "version")
+  };
 };
 
 /** Receives each record once, when its request is over (its stream ended or was cancelled). */

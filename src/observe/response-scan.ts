@@ -31,6 +31,10 @@ export class ResponseScan {
   errorType: string | undefined;
   /** Generated text, kept only when content is captured, bounded. */
   text = '';
+  /** Whether the answer had any content (text or a tool call): an outcome's `empty` is its opposite. */
+  produced = false;
+  /** Whether the model refused (a `refusal`, or finish reason `content_filter`). */
+  refusal = false;
   readonly #route: RecordRoute;
   readonly #keepText: boolean;
 
@@ -49,6 +53,7 @@ export class ResponseScan {
       if (!isJsonObject(choice)) continue;
       this.#finish(choice.finish_reason);
       const text = isJsonObject(choice.message) ? choice.message.content : choice.text;
+      if (isJsonObject(choice.message)) this.#answer(choice.message);
       this.#append(text);
     }
   }
@@ -68,6 +73,7 @@ export class ResponseScan {
       if (!isJsonObject(choice)) continue;
       this.#finish(choice.finish_reason);
       const text = isJsonObject(choice.delta) ? choice.delta.content : choice.text;
+      if (isJsonObject(choice.delta)) this.#answer(choice.delta);
       if (typeof text === 'string' && text !== '') token = true;
       this.#append(text);
     }
@@ -80,6 +86,7 @@ export class ResponseScan {
       return false;
     }
     if (isJsonObject(data.response)) this.#response(data.response);
+    if (data.type === 'response.refusal.delta' || data.type === 'response.refusal.done') this.refusal = true;
     if (data.type === 'response.output_text.delta' && typeof data.delta === 'string') {
       this.#append(data.delta);
       return data.delta !== '';
@@ -94,10 +101,19 @@ export class ResponseScan {
     const reason = isJsonObject(body.incomplete_details) ? body.incomplete_details.reason : undefined;
     if (typeof reason === 'string') this.finishReasons = [reason];
     else if (body.status === 'completed' || body.status === 'failed') this.finishReasons = [body.status === 'completed' ? 'stop' : 'error'];
-    if (this.text === '' && Array.isArray(body.output)) {
+    if (Array.isArray(body.output)) {
+      const fill = this.text === '';
       for (const item of body.output) {
-        if (!isJsonObject(item) || !Array.isArray(item.content)) continue;
-        for (const part of item.content) if (isJsonObject(part) && part.type === 'output_text') this.#append(part.text);
+        if (!isJsonObject(item)) continue;
+        if (item.type === 'function_call') this.produced = true;
+        if (!Array.isArray(item.content)) continue;
+        for (const part of item.content) {
+          if (!isJsonObject(part)) continue;
+          if (part.type === 'refusal') this.refusal = true;
+          if (part.type !== 'output_text') continue;
+          if (typeof part.text === 'string' && part.text !== '') this.produced = true;
+          if (fill) this.#append(part.text);
+        }
       }
     }
   }
@@ -108,10 +124,19 @@ export class ResponseScan {
   }
 
   #finish(reason: unknown): void {
-    if (typeof reason === 'string') this.finishReasons.push(reason);
+    if (typeof reason !== 'string') return;
+    this.finishReasons.push(reason);
+    if (reason === 'content_filter') this.refusal = true;
+  }
+
+  /** A chat message or delta: its refusal and tool calls (text is counted by #append). */
+  #answer(message: JsonObject): void {
+    if (typeof message.refusal === 'string' && message.refusal !== '') this.refusal = true;
+    if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) this.produced = true;
   }
 
   #append(text: unknown): void {
+    if (typeof text === 'string' && text !== '') this.produced = true;
     if (this.#keepText && typeof text === 'string' && this.text.length < MAX_TEXT) this.text = (this.text + text).slice(0, MAX_TEXT);
   }
 }

@@ -21,12 +21,24 @@ export type Policy = {
   aliases: readonly string[];
 };
 
+/** One experiment as loaded: enough for feedback validation and results (INTERFACE-experiments.md). */
+export type ExperimentSummary = {
+  name: string;
+  policy: string;
+  path: string;
+  control: string;
+  arms: { name: string; weight: number }[];
+  metrics: Record<string, { type: 'boolean' | 'number'; goal: 'max' | 'min' }>;
+  digest: string;
+};
+
 export type PolicySet = {
   readonly files: readonly LoadedFile[];
   readonly policies: readonly Policy[];
   /** Unix seconds: the `created` of alias entries in GET /v1/models. */
   readonly loadedAt: number;
   resolve(model: string): Resolution | null;
+  readonly experiments: readonly ExperimentSummary[];
 };
 
 type BuildResult = { ok: true; value: PolicySet } | { ok: false; errors: string[] };
@@ -85,5 +97,5 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
   if (errors.length > 0) return { ok: false, errors };
 
   const resolve = createResolver(exact, policies.filter((policy) => policy.pattern));
-  return { ok: true, value: { files, policies, loadedAt, resolve } };
+  return { ok: true, value: { files, policies, loadedAt, resolve, experiments: [] } };
 }
