@@ -3,7 +3,7 @@
 // settings from the environment count too (`OPENAI_BASE_URL=… npm start`), as on Node.
 // They go through an env file (mode 0600, removed on exit), never the command line, where
 // `ps` would show a key. Arguments after `npm start --` go to wrangler.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import process from 'node:process';
@@ -29,6 +29,14 @@ if (fromEnvironment.length > 0) {
   args.push('--env-file', envFile);
   console.log(`temperance: passing ${fromEnvironment.join(', ')} from the environment to the Worker`);
 }
+
+// wrangler dev does not apply D1 migrations by itself: the local store gets them first (a
+// fresh clone has no local D1 yet). A wrangler.toml without the DB binding skips this.
+const migrate = spawnSync(process.execPath, ['node_modules/wrangler/bin/wrangler.js', 'd1', 'migrations', 'apply', 'DB', '--local'], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, CI: '1', CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false' },
+});
+if (migrate.status !== 0) console.log('temperance: the local D1 store was not migrated (no DB binding?); the gateway runs without a store');
 
 const child = spawn(process.execPath, args, {
   stdio: 'inherit',

@@ -15,6 +15,8 @@ import { governedRoute } from './routes/governed.ts';
 import { modelRoutes } from './routes/models.ts';
 import { passThroughRoute } from './routes/pass-through.ts';
 import { requestLog } from './request-log.ts';
+import { feedbackRoute } from './feedback/route.ts';
+import { outcomeSink } from './store/outcome-sink.ts';
 
 export type { GatewayDeps } from './routes/context.ts';
 
@@ -37,7 +39,13 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const authenticate = createAuthenticator(deps.config);
   const buffer = new TraceBuffer();
   const { telemetry } = deps;
-  const sinks: RecordSink[] = [buffer.add, ...(telemetry?.meter === undefined ? [] : [metricsSink(telemetry.meter)]), ...(deps.recordSinks ?? [])];
+  const { store } = deps;
+  const sinks: RecordSink[] = [
+    buffer.add,
+    ...(telemetry?.meter === undefined ? [] : [metricsSink(telemetry.meter)]),
+    ...(store === undefined ? [] : [outcomeSink((row) => store.outcomes.add(row))]),
+    ...(deps.recordSinks ?? []),
+  ];
   const observationDeps = {
     sinks,
     telemetry,
@@ -49,11 +57,15 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     c.set('observation', observation);
     // Export once the request is over (its stream too), never before the response.
     if (telemetry !== undefined) inBackground(c, observation.finished.then(() => telemetry.flush()));
+    // Workers: the outcome is written after the response ends, inside waitUntil.
+    if (store?.flushAfterEachRequest === true) inBackground(c, observation.finished.then(() => store.outcomes.flush()));
     return observation;
   };
   const models = modelRoutes(deps, observe);
 
   app.use('*', requestLog(deps));
+  // Before the admin guard: feedback has its own access rule (gateway keys too, contract 6.2).
+  app.post('/_temperance/feedback', feedbackRoute(deps));
   adminRoutes(app, deps, buffer);
 
   app.use('/v1/*', async (c, next) => {

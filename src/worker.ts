@@ -8,6 +8,8 @@ import { createGateway } from './gateway.ts';
 import { fromCompiled } from './policy/compiled.ts';
 import { isLoopback } from './admin/access.ts';
 import { createTelemetry } from './telemetry/create-telemetry.ts';
+import { d1Store } from './store/d1.ts';
+import { createStore, purgeOld } from './store/store.ts';
 
 type WorkerEnv = Record<string, unknown>;
 type WorkerContext = ExecutionContext;
@@ -29,13 +31,18 @@ function build(env: WorkerEnv): Handler {
   const upstreamFetch: typeof fetch = (input, init) => fetch(input, init);
   // Metrics go out after each request: an isolate runs nothing between requests.
   const telemetry = createTelemetry(config.config, upstreamFetch, 'after-each-request', 'webjs');
+  // The DB binding (D1) is the store; without one the gateway runs without a store.
+  const port = d1Store(env.DB);
+  const log = (line: string) => console.log(line);
+  const store = port === undefined ? undefined : createStore(port, { flushAfterEachRequest: true, log, ...(telemetry?.meter === undefined ? {} : { meter: telemetry.meter }) });
   const app = createGateway({
     config: config.config,
     policies: () => set,
     fetch: upstreamFetch,
     ...(telemetry === undefined ? {} : { telemetry }),
     clientAddress: localDevClient,
-    log: (line) => console.log(line),
+    log,
+    ...(store === undefined ? {} : { store }),
   });
   return (request, _env, ctx) => app.fetch(request, {}, ctx);
 }
@@ -57,5 +64,12 @@ export default {
   fetch(request: Request, env: WorkerEnv, ctx: WorkerContext): Response | Promise<Response> {
     handler ??= build(env);
     return handler(request, env, ctx);
+  },
+  /** The daily Cron Trigger (wrangler.toml [triggers]): retention, EXPERIMENT_RETENTION_DAYS. */
+  scheduled(_event: unknown, env: WorkerEnv, ctx: WorkerContext): void {
+    const port = d1Store(env.DB);
+    const config = parseConfig(env);
+    if (port === undefined || !config.ok) return;
+    ctx.waitUntil(purgeOld(port, config.config.EXPERIMENT_RETENTION_DAYS, (line) => console.log(line)));
   },
 };

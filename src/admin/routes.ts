@@ -7,6 +7,8 @@ import type { TraceBuffer } from '../observe/trace-buffer.ts';
 import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
 import { ADMIN_COOKIE, createAdminGuard } from './access.ts';
 import { loginPage, PAGE_SECURITY_HEADERS, tracePage } from './trace-page.ts';
+import { experimentRoutes } from '../results/routes.ts';
+import { storeHealth } from '../store/store.ts';
 
 const SECURE_PREFIX = '/_temperance';
 
@@ -17,7 +19,9 @@ function wantsHtml(request: Request): boolean {
 export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: TraceBuffer): void {
   const guard = createAdminGuard(deps.config);
 
-  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length }));
+  // The store's state is shown, never a reason to fail: a store that is down costs records only.
+  app.get(`${SECURE_PREFIX}/health`, (c) =>
+    c.json({ status: 'ok', policies: deps.policies().files.length, store: deps.store === undefined ? null : storeHealth(deps.store) }));
 
   app.post(`${SECURE_PREFIX}/login`, async (c) => {
     const form = await c.req.raw.formData().catch(() => undefined);
@@ -61,4 +65,6 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
   });
 
   app.get(`${SECURE_PREFIX}/traces`, () => new Response(tracePage(), { headers: PAGE_SECURITY_HEADERS }));
+
+  experimentRoutes(app, SECURE_PREFIX, deps);
 }

@@ -10,7 +10,7 @@ export const MAX_REQUEST_ID = 256;
 
 export type MetricTypes = ReadonlyMap<string, 'boolean' | 'number'>;
 
-export type FeedbackParse = { ok: true; rows: FeedbackRow[] } | { ok: false; error: GatewayError };
+export type FeedbackParse = { ok: true; rows: FeedbackRow[]; items: number } | { ok: false; error: GatewayError };
 
 /** A bounded quote of client text for an error message. */
 function quote(text: string): string {
@@ -47,5 +47,5 @@ export function parseFeedback(body: unknown, metrics: MetricTypes, now: number):
   }
   // The same (request, metric) twice in one batch: the last wins, as a later request would.
   const last = new Map(rows.map((row) => [`${row.request_id}\0${row.metric}`, row]));
-  return { ok: true, rows: [...last.values()] };
+  return { ok: true, rows: [...last.values()], items: items.length };
 }

@@ -10,9 +10,12 @@ import { createTelemetry } from '../telemetry/create-telemetry.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
 import { createUpstreamClient } from './upstream-fetch.ts';
+import { openNodeStore } from './open-store.ts';
 
 export type NodeGateway = {
   url: string;
+  /** The store's kind, or undefined when it is off. */
+  store: string | undefined;
   config: Config;
   policies: () => PolicySet;
   /** Reads the folder again; resolves to the errors that kept the old set, or [] when swapped. */
@@ -52,12 +55,20 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
   const upstream = options.fetch === undefined ? createUpstreamClient() : { fetch: options.fetch, close: async () => {} };
   // The collector gets Node's own fetch: its requests are the gateway's, not a client's.
   const telemetry = createTelemetry(config, globalThis.fetch, { every: config.OTEL_METRIC_EXPORT_INTERVAL }, 'nodejs');
+  const opened = await openNodeStore(config, log, telemetry?.meter);
+  if (!opened.ok) {
+    await telemetry?.shutdown();
+    await upstream.close();
+    return opened;
+  }
+  const { store } = opened.value;
   const app = createGateway({
     config,
     policies: () => current,
     fetch: upstream.fetch,
     log,
     ...(telemetry === undefined ? {} : { telemetry }),
+    ...(store === undefined ? {} : { store }),
     // The socket's own remote address: a header could be sent by anyone.
     clientAddress: (c) => getConnInfo(c).remote.address,
   });
@@ -84,6 +95,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
     ok: true,
     gateway: {
       url: `http://${host}:${port}`,
+      store: store?.port.kind,
       config,
       policies: () => current,
       reload,
@@ -93,6 +105,8 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
           server.close(() => resolve());
           if ('closeAllConnections' in server) server.closeAllConnections();
         });
+        // Outcomes still queued are written before the store closes.
+        await opened.value.close();
         await telemetry?.shutdown();
         await upstream.close();
       },

@@ -6,6 +6,7 @@ import type { Observation } from '../observe/observation.ts';
 import type { RecordRoute, RecordSink } from '../observe/record.ts';
 import type { Telemetry } from '../observe/telemetry.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
+import type { Store } from '../store/store.ts';
 
 /** A log entry before it is serialised. */
 export type LogLine = Record<string, unknown>;
@@ -26,6 +27,8 @@ export type GatewayDeps = {
    * socket's remote address). Without ADMIN_API_KEY, /_temperance/ answers only loopback.
    */
   clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
+  /** Outcomes and feedback (contract 6 and 9); absent with TEMPERANCE_DB=off or no DB binding. */
+  store?: Store;
 };
 
 export type GatewayEnv = {

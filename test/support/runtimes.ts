@@ -18,7 +18,7 @@ export const nodeRuntime: Runtime = {
   name: 'node',
   async start(env) {
     const lines: string[] = [];
-    const started = await startNodeServer({ POLICIES_DIR: fixturePolicies, ...env, PORT: '0', HOST: '127.0.0.1' }, (line) => lines.push(line), { watch: false });
+    const started = await startNodeServer({ POLICIES_DIR: fixturePolicies, TEMPERANCE_DB: 'off', ...env, PORT: '0', HOST: '127.0.0.1' }, (line) => lines.push(line), { watch: false });
     if (!started.ok) throw new Error(started.errors.join('\n'));
     return { url: started.gateway.url, close: started.gateway.close, output: () => lines.join('\n') };
   },
