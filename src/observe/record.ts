@@ -10,6 +10,17 @@ export type ParameterValues = { requested?: unknown; applied?: unknown };
 
 export type TokenUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number };
 
+export type ExperimentRecord = {
+  name: string;
+  arm: string;
+  /** x-temperance-arm forced it: left out of statistics. */
+  forced: boolean;
+  /** Hex digest of the unit (never the unit itself); absent when the request had no unit. */
+  unitDigest?: string;
+  /** Digest of the policy file as loaded (a policy "version"). */
+  policyDigest: string;
+};
+
 export type RequestRecord = {
   /** The request id (x-temperance-request-id, in the log line too); not the trace id, which a client may share across requests. */
   id: string;
@@ -28,6 +39,8 @@ export type RequestRecord = {
   model?: string;
   /** The governing policy's name (`NAME` or `NAME/PERSONA`); absent when none governs. */
   policy?: string;
+  /** The experiment arm that served the request, when the policy has an experiment. */
+  experiment?: ExperimentRecord;
   /** What the policy changed, in order, as the engine reported it. */
   decisions: Decision[];
   /** temperature, top_p and every parameter a decision touched: requested → applied. */
