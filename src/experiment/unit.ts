@@ -20,6 +20,11 @@ export function parseUnitSource(text: string): UnitSource {
   return { kind: 'field', name: text };
 }
 
+/** A source as the policy file writes it. */
+export function formatUnitSource(source: UnitSource): string {
+  return source.kind === 'field' ? source.name : source.kind === 'metadata' ? `metadata.${source.key}` : `header:${source.name}`;
+}
+
 function readSource(source: UnitSource, body: JsonObject, headers: Headers): unknown {
   switch (source.kind) {
     case 'field':
