@@ -21,6 +21,19 @@ function unitOn(experiment: string, arms: readonly { name: string; weight: numbe
   throw new Error(`no unit lands on ${arm}`);
 }
 
+function logLines(output: string): Record<string, unknown>[] {
+  return output.split('\n').flatMap((line) => {
+    const start = line.indexOf('{"');
+    if (start === -1) return [];
+    try {
+      const parsed: unknown = JSON.parse(line.slice(start));
+      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? [{ ...parsed }] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
 type TraceRecord = { id: string; policy?: string; experiment?: { name: string; arm: string; forced: boolean; unitDigest?: string; policyDigest: string } };
 
 export function defineExperimentCases(runtime: Runtime): void {
@@ -152,6 +165,15 @@ export function defineExperimentCases(runtime: Runtime): void {
       expect(cool.every((record) => record.experiment?.arm === 'cool')).toBe(true);
       expect((await traces('?policy=trial%2Fchum')).every((record) => record.policy === 'trial/chum')).toBe(true);
       expect(await traces('?arm=trial-temperature:cool')).toEqual(cool);
+    });
+
+    it('the request\'s log line names the experiment and the arm, never the unit', async () => {
+      await fixture.openai.chat.completions.create({ model: TRIAL, messages: [user], user: coolUser }, { headers: { 'x-request-id': 'req-experiment-log-1' } });
+      await expect.poll(() => logLines(fixture.gateway.output()).find((line) => line.id === 'req-experiment-log-1'), { timeout: 5000 }).toMatchObject({
+        msg: 'request', policy: 'trial', experiment: 'trial-temperature', arm: 'cool', arm_forced: false, status: 200,
+      });
+      const line = logLines(fixture.gateway.output()).find((entry) => entry.id === 'req-experiment-log-1');
+      expect(JSON.stringify(line)).not.toContain(coolUser);
     });
 
     it('a request without a unit still gets an arm of weight above 0', async () => {
