@@ -43,10 +43,14 @@ export function readUnit(sources: readonly UnitSource[], body: JsonObject, heade
   for (const source of sources) {
     const value = readSource(source, body, headers);
     if (typeof value !== 'string' || value === '') continue;
-    // A hostile unit of megabytes costs one slice, not a hash over all of it.
-    return value.length > MAX_UNIT_CHARS ? `${value.slice(0, MAX_UNIT_CHARS)}\u0000${value.length}` : value;
+    return boundUnit(value);
   }
   return undefined;
+}
+
+/** A unit as the draw uses it: a hostile unit of megabytes costs one slice, not a hash over all of it. */
+export function boundUnit(value: string): string {
+  return value.length > MAX_UNIT_CHARS ? `${value.slice(0, MAX_UNIT_CHARS)}\u0000${value.length}` : value;
 }
 
 /** What the record keeps of a unit: 32 hex digits of its SHA-256, never the unit. */
