@@ -129,6 +129,10 @@ export function verdicts(results: Results): Verdict[] {
       out.push({ target: `${GATEWAY_NODE}: CPU per small request ≤ 0.3 ms (${scenario})`, holds: perRequest <= 0.3, detail: `${perRequest.toFixed(3)} ms (the node:http proxy: ${floor.toFixed(3)} ms)` });
     }
   }
+  const underExperiment = cpuPerRequest(results, 'experiment-c1', GATEWAY_NODE) / cpuPerRequest(results, 'plain-user-c1', GATEWAY_NODE);
+  if (Number.isFinite(underExperiment)) {
+    out.push({ target: `${GATEWAY_NODE}: CPU per small request under an experiment ≤ 1.05× the same policy without one`, holds: underExperiment <= 1.05, detail: `${underExperiment.toFixed(3)}×` });
+  }
   for (const gateway of GATEWAYS.filter(present)) {
     const first = added(results, 'stream-c1', gateway, 50, 'first');
     if (Number.isFinite(first)) out.push({ target: `${gateway}: streamed TTFT ≤ 1 ms added at p50`, holds: first <= 1, detail: `${ms(first)} ms` });

@@ -2,6 +2,8 @@
 // bytes, so the differences between paths are the paths.
 
 export const BENCH_MODEL = 'ft:gpt-4o-mini-2024-07-18:bench:clamp:1';
+/** The same policy as BENCH_MODEL's plus an experiment of two arms (bench/policies.ts). */
+export const BENCH_EXPERIMENT_MODEL = 'ft:gpt-4o-mini-2024-07-18:bench:trial:1';
 
 export type Scenario = {
   id: string;
@@ -26,11 +28,11 @@ function prose(length: number, seed: number): string {
   return text.slice(0, length);
 }
 
-function chatBody(messages: number, perMessage: number, extra: Record<string, unknown> = {}): Uint8Array {
+function chatBody(messages: number, perMessage: number, extra: Record<string, unknown> = {}, model = BENCH_MODEL): Uint8Array {
   const turns = Array.from({ length: messages }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: prose(perMessage, i) }));
   // temperature 1.7 is clamped to 0.8, top_p is filled in, the canonical system message is
   // prepended: the policy changes the body, so the gateway must re-serialise it.
-  return encoder.encode(JSON.stringify({ model: BENCH_MODEL, messages: turns, temperature: 1.7, max_tokens: 256, ...extra }));
+  return encoder.encode(JSON.stringify({ model, messages: turns, temperature: 1.7, max_tokens: 256, ...extra }));
 }
 
 export function scenarios(): Scenario[] {
@@ -39,6 +41,10 @@ export function scenarios(): Scenario[] {
     { id: 'small-c32', label: 'small chat ~2 KB, c=32', path: '/v1/chat/completions', body: chatBody(3, 600), concurrency: 32, count: 3000, streamed: false },
     { id: 'large-c1', label: 'large chat ~200 KB, c=1', path: '/v1/chat/completions', body: chatBody(100, 2000), concurrency: 1, count: 60, streamed: false },
     { id: 'stream-c1', label: 'streamed chat, c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { stream: true }), concurrency: 1, count: 80, streamed: true },
+    // A pair: the same small request from a user, under the same policy without and with an
+    // experiment (the unit read, hashed and digested, the arm's precomputed policy applied).
+    { id: 'plain-user-c1', label: 'small chat with a user, no experiment, c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { user: 'bench-user-0001' }), concurrency: 1, count: 300, streamed: false },
+    { id: 'experiment-c1', label: 'small chat with a user, under an experiment, c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { user: 'bench-user-0001' }, BENCH_EXPERIMENT_MODEL), concurrency: 1, count: 300, streamed: false },
     { id: 'pass-c1', label: 'pass-through /v1/embeddings, c=1', path: '/v1/embeddings', body: encoder.encode(JSON.stringify({ model: 'text-embedding-3-small', input: prose(200, 3) })), concurrency: 1, count: 300, streamed: false },
   ];
 }

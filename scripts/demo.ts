@@ -48,14 +48,27 @@ for (const [index, example] of examples.entries()) {
   const { response } = await client.chat.completions.create(example.request).withResponse();
   const policyName = response.headers.get('x-temperance-policy') ?? '(none)';
   console.log(`\n${index + 1}. ${example.title}\n  client sent:\n${show(example.request)}\n  upstream received (policy ${policyName}):\n${show(received.at(-1))}`);
-  // The same engine the gateway ran, asked again for its reasons.
-  const policy = gateway.policies().resolve(example.request.model)?.policy;
+  // The same engine the gateway ran, asked again for its reasons (under the arm that served it).
+  const resolved = gateway.policies().resolve(example.request.model)?.policy;
+  const policy = resolved?.experiment?.arms.find((arm) => arm.name === response.headers.get('x-temperance-arm'))?.policy ?? resolved;
   const result = policy === undefined ? undefined : applyPolicy({ ...example.request }, policy, chatRoute);
   const why = result?.decisions.map((decision) => decision.reason === undefined
     ? `    - ${decision.param} ${JSON.stringify(decision.requested) ?? '(absent)'} → ${JSON.stringify(decision.applied) ?? '(removed)'} (${decision.rule})`
     : `    - ${decision.param}: ${decision.reason}`) ?? [];
   console.log(`  why:\n${why.length > 0 ? why.join('\n') : '    - nothing to change'}`);
 }
+
+// An experiment (policies/support.yaml): two users, each sticky to an arm, with the arm's
+// temperature at the upstream. Neither sends a temperature: each gets their arm's default.
+console.log(`\n${examples.length + 1}. An experiment: the support bot tests a cooler default on half of its users (sticky by user)`);
+for (const user of ['ada@example.com', 'grace@example.com']) {
+  const request = { model: 'support-bot', user, messages: [{ role: 'user' as const, content: 'My parcel is late.' }] };
+  const { response } = await client.chat.completions.create(request).withResponse();
+  const upstreamBody = received.at(-1);
+  const temperature = typeof upstreamBody === 'object' && upstreamBody !== null && 'temperature' in upstreamBody ? upstreamBody.temperature : undefined;
+  console.log(`  user ${user}: experiment ${response.headers.get('x-temperance-experiment')}, arm ${response.headers.get('x-temperance-arm')}, the upstream received temperature ${JSON.stringify(temperature)}`);
+}
+console.log('  The same user gets the same arm on every request, instance and runtime; the trace page shows the arm of each request.');
 
 console.log(`\nThat was the gateway on Node at ${gateway.url}, in front of a stand-in upstream at ${upstreamUrl}.`);
 console.log('Point your own client at it with: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1" }) after `npm start`.');

@@ -62,6 +62,11 @@ export function decisionAttributes(record: RequestRecord): Attributes {
     attributes['temperance.system.injected'] = record.system.injected;
     attributes['temperance.system.mode'] = record.system.mode;
   }
+  if (record.experiment !== undefined) {
+    attributes['temperance.experiment.name'] = record.experiment.name;
+    attributes['temperance.experiment.arm'] = record.experiment.arm;
+    attributes['temperance.experiment.forced'] = record.experiment.forced;
+  }
   attributes['temperance.decisions'] = JSON.stringify(record.decisions.map(describeDecision));
   attributes['temperance.decision.count'] = record.decisions.length;
   if (record.usageAdded) attributes['temperance.usage_added'] = true;
@@ -70,8 +75,8 @@ export function decisionAttributes(record: RequestRecord): Attributes {
 
 /** A decision as JSON-safe data (an absent side stays out rather than becoming null). */
 function describeDecision(decision: Decision): Record<string, unknown> {
-  const { param, requested, applied, rule, reason } = decision;
-  return { param, rule, ...(requested === undefined ? {} : { requested }), ...(applied === undefined ? {} : { applied }), ...(reason === undefined ? {} : { reason }) };
+  const { param, requested, applied, rule, reason, layer } = decision;
+  return { param, rule, ...(requested === undefined ? {} : { requested }), ...(applied === undefined ? {} : { applied }), ...(reason === undefined ? {} : { reason }), ...(layer === undefined ? {} : { layer }) };
 }
 
 export function serverSpanName(record: Pick<RequestRecord, 'method' | 'route' | 'path'>): string {

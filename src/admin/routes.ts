@@ -4,6 +4,8 @@
 import type { Context, Hono } from 'hono';
 import { errorResponse, gatewayError } from '../errors.ts';
 import type { TraceBuffer } from '../observe/trace-buffer.ts';
+import { formatUnitSource } from '../experiment/unit.ts';
+import type { LoadedExperiment } from '../policy/policy-set.ts';
 import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
 import { ADMIN_COOKIE, createAdminGuard } from './access.ts';
 import { loginPage, PAGE_SECURITY_HEADERS, tracePage } from './trace-page.ts';
@@ -11,6 +13,21 @@ import { experimentRoutes } from '../results/routes.ts';
 import { storeHealth } from '../store/store.ts';
 
 const SECURE_PREFIX = '/_temperance';
+
+/** An experiment with each arm's effective rules (the policy's, with the arm's layer merged over them). */
+function describeExperiment(experiment: LoadedExperiment) {
+  const { summary } = experiment;
+  return {
+    name: experiment.name,
+    sticky: experiment.sticky.map(formatUnitSource),
+    control: summary.control,
+    metrics: summary.metrics,
+    digest: summary.digest,
+    arms: experiment.arms.map(({ name, weight, policy }) => ({
+      name, weight, sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
+    })),
+  };
+}
 
 function wantsHtml(request: Request): boolean {
   return (request.headers.get('accept') ?? '').includes('text/html');
@@ -55,13 +72,21 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
       policies: set.policies.map((policy) => ({
         name: policy.name, path: policy.path, model: policy.model, pattern: policy.pattern, aliases: policy.aliases,
         sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
+        experiment: policy.experiment === undefined ? null : describeExperiment(policy.experiment),
       })),
+      experiments: set.experiments,
     });
   });
 
   app.get(`${SECURE_PREFIX}/traces.json`, (c) => {
     const since = Number(c.req.query('since') ?? '0');
-    return c.json(buffer.list(Number.isFinite(since) ? since : 0), 200, { 'cache-control': 'no-store' });
+    // ?policy=NAME and ?arm=ARM (an arm name, or EXPERIMENT:ARM) narrow the list.
+    const policy = c.req.query('policy');
+    const arm = c.req.query('arm');
+    const records = buffer.list(Number.isFinite(since) ? since : 0).filter((record) =>
+      (policy === undefined || record.policy === policy) &&
+      (arm === undefined || (record.experiment !== undefined && (record.experiment.arm === arm || `${record.experiment.name}:${record.experiment.arm}` === arm))));
+    return c.json(records, 200, { 'cache-control': 'no-store' });
   });
 
   app.get(`${SECURE_PREFIX}/traces`, () => new Response(tracePage(), { headers: PAGE_SECURITY_HEADERS }));

@@ -25,8 +25,30 @@ pre{margin:.25rem 0;white-space:pre-wrap}
 const SCRIPT = `
 const body = document.getElementById('records');
 const state = document.getElementById('state');
+const byPolicy = document.getElementById('filter-policy');
+const byArm = document.getElementById('filter-arm');
 let latest = 0;
 const open = new Set();
+const seen = { policy: new Set(), arm: new Set() };
+function offer(select, kind, value) {
+  if (!value || seen[kind].has(value)) return;
+  seen[kind].add(value);
+  const option = document.createElement('option'); option.value = value; option.textContent = value; select.appendChild(option);
+}
+// A row is shown when it matches both filters; its open detail row follows it.
+function matches(tr) {
+  return (byPolicy.value === '' || tr.dataset.policy === byPolicy.value) && (byArm.value === '' || tr.dataset.arm === byArm.value);
+}
+function applyFilters() {
+  for (const tr of body.querySelectorAll('tr.row')) {
+    const hidden = !matches(tr);
+    tr.hidden = hidden;
+    const next = tr.nextElementSibling;
+    if (next && next.dataset.detailFor === tr.dataset.id) next.hidden = hidden;
+  }
+}
+byPolicy.addEventListener('change', applyFilters);
+byArm.addEventListener('change', applyFilters);
 function cell(row, text, cls) { const td = document.createElement('td'); td.textContent = text; if (cls) td.className = cls; row.appendChild(td); return td; }
 function show(value) { return value === undefined ? '—' : typeof value === 'string' ? value : JSON.stringify(value); }
 function change(values) {
@@ -37,7 +59,7 @@ function change(values) {
 function ms(value) { return value === undefined ? '—' : Math.round(value) + ' ms'; }
 function detail(record) {
   const tr = document.createElement('tr'); tr.className = 'detail'; tr.dataset.detailFor = record.id;
-  const td = document.createElement('td'); td.colSpan = 12; tr.appendChild(td);
+  const td = document.createElement('td'); td.colSpan = 13; tr.appendChild(td);
   const h = document.createElement('strong'); h.textContent = 'Decisions'; td.appendChild(h);
   const list = document.createElement('ul');
   if (record.decisions.length === 0) { const li = document.createElement('li'); li.textContent = 'none: the request went upstream as sent'; list.appendChild(li); }
@@ -56,7 +78,7 @@ function detail(record) {
     const pre = document.createElement('pre'); pre.textContent = record.system.text; s.appendChild(pre); td.appendChild(s);
   }
   const facts = document.createElement('pre');
-  facts.textContent = JSON.stringify({ id: record.id, traceId: record.traceId, path: record.path, response: record.response, usage: record.usage, usageAdded: record.usageAdded, errorType: record.errorType }, null, 2);
+  facts.textContent = JSON.stringify({ id: record.id, traceId: record.traceId, path: record.path, experiment: record.experiment, response: record.response, usage: record.usage, usageAdded: record.usageAdded, errorType: record.errorType }, null, 2);
   td.appendChild(facts);
   return tr;
 }
@@ -67,6 +89,14 @@ function row(record) {
   const model = record.requestedModel === record.model || record.model === undefined ? show(record.requestedModel) : record.requestedModel + ' → ' + record.model;
   cell(tr, model);
   cell(tr, record.policy ?? '—', record.policy ? '' : 'muted');
+  const x = record.experiment;
+  cell(tr, x ? x.name + ': ' + x.arm + (x.forced ? ' (forced)' : '') : '—', x ? '' : 'muted').dataset.col = 'arm';
+  tr.dataset.policy = record.policy ?? '';
+  // "experiment: arm": two experiments may both have an arm called control.
+  tr.dataset.arm = x ? x.name + ': ' + x.arm : '';
+  offer(byPolicy, 'policy', record.policy);
+  if (x) offer(byArm, 'arm', x.name + ': ' + x.arm);
+  tr.hidden = !matches(tr);
   const [t, tc] = change(record.parameters.temperature); cell(tr, t, tc).dataset.col = 'temperature';
   const [p, pc] = change(record.parameters.top_p); cell(tr, p, pc).dataset.col = 'top_p';
   cell(tr, record.system ? (record.system.injected ? 'injected (' + record.system.mode + ')' : 'present') : '—', record.system && record.system.injected ? 'changed' : 'muted');
@@ -105,7 +135,8 @@ export function tracePage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>temperance · traces</title><style>${STYLE}</style></head>
 <body><h1>temperance · recent requests</h1>
 <p class="note">Newest first, from this gateway's memory (on Workers: this isolate's). Click a row for its decisions. <span id="state">loading…</span></p>
-<table><thead><tr><th>time</th><th>route</th><th>model</th><th>policy</th><th>temperature</th><th>top_p</th><th>system message</th><th>status</th><th>latency</th><th>first token</th><th>tokens in / out</th><th>decisions</th></tr></thead>
+<p class="note"><label>policy <select id="filter-policy"><option value="">all</option></select></label> <label>arm <select id="filter-arm"><option value="">all</option></select></label></p>
+<table><thead><tr><th>time</th><th>route</th><th>model</th><th>policy</th><th>arm</th><th>temperature</th><th>top_p</th><th>system message</th><th>status</th><th>latency</th><th>first token</th><th>tokens in / out</th><th>decisions</th></tr></thead>
 <tbody id="records"></tbody></table>
 <script>${SCRIPT}</script></body></html>`;
 }

@@ -30,6 +30,11 @@ export function metricsSink(meter: Meter): RecordSink {
     if (record.response?.model !== undefined) attributes[GEN_AI.responseModel] = record.response.model;
     if (record.errorType !== undefined) attributes[HTTP.errorType] = record.errorType;
     if (record.policy !== undefined) attributes['temperance.policy'] = record.policy;
+    // Arms are few and named by the policy file, so they are safe as metric dimensions.
+    if (record.experiment !== undefined) {
+      attributes['temperance.experiment.name'] = record.experiment.name;
+      attributes['temperance.experiment.arm'] = record.experiment.arm;
+    }
     duration.record(record.durationMs / 1000, attributes);
     if (record.timeToFirstTokenMs !== undefined) firstChunk.record(record.timeToFirstTokenMs / 1000, attributes);
     if (record.usage?.inputTokens !== undefined) tokens.record(record.usage.inputTokens, { ...attributes, [GEN_AI.tokenType]: 'input' });

@@ -5,6 +5,7 @@
 import { errorResponse, type GatewayError } from '../errors.ts';
 import type { Decision, JsonObject } from '../policy/decision.ts';
 import type { Policy } from '../policy/policy-set.ts';
+import type { Assignment } from '../experiment/assign.ts';
 import { eventJson, SseSplitter } from '../proxy/sse.ts';
 import { keepEvent } from '../proxy/usage-filter.ts';
 import { tapBody } from './body-tap.ts';
@@ -93,6 +94,18 @@ export class Observation {
       const decision = decisions.find((entry) => entry.param === 'system');
       this.#record.system = { injected: decision !== undefined, mode: system.mode, role: system.role, text: system.text };
     }
+  }
+
+  /** The experiment arm chosen for this request (before the arm's rules are applied). */
+  experiment(assignment: Assignment): void {
+    const { experiment, arm, forced, unitDigest } = assignment;
+    this.#record.experiment = {
+      name: experiment.name,
+      arm: arm.name,
+      forced,
+      ...(unitDigest === undefined ? {} : { unitDigest }),
+      policyDigest: experiment.summary.digest,
+    };
   }
 
   /** The body going upstream (after the policy) and its headers, which get our traceparent. */

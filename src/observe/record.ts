@@ -10,6 +10,17 @@ export type ParameterValues = { requested?: unknown; applied?: unknown };
 
 export type TokenUsage = { inputTokens?: number; outputTokens?: number; totalTokens?: number };
 
+export type ExperimentRecord = {
+  name: string;
+  arm: string;
+  /** x-temperance-arm forced it: left out of statistics. */
+  forced: boolean;
+  /** Hex digest of the unit (never the unit itself); absent when the request had no unit. */
+  unitDigest?: string;
+  /** Digest of the policy file as loaded (a policy "version"). */
+  policyDigest: string;
+};
+
 export type RequestRecord = {
   /** The request id (x-temperance-request-id, in the log line too); not the trace id, which a client may share across requests. */
   id: string;
@@ -28,6 +39,8 @@ export type RequestRecord = {
   model?: string;
   /** The governing policy's name (`NAME` or `NAME/PERSONA`); absent when none governs. */
   policy?: string;
+  /** The experiment arm that served the request, when the policy has an experiment. */
+  experiment?: ExperimentRecord;
   /** What the policy changed, in order, as the engine reported it. */
   decisions: Decision[];
   /** temperature, top_p and every parameter a decision touched: requested → applied. */
@@ -56,13 +69,6 @@ export type RequestRecord = {
   answer?: { empty: boolean; refusal: boolean };
   /** Only with OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true, in the GenAI semconv JSON shapes. */
   content?: { input?: unknown[]; systemInstructions?: unknown[]; output?: unknown[] };
-  experiment?: {
-    name: string;
-    arm: string;
-    forced: boolean;          // x-temperance-arm forced it: left out of statistics
-    unitDigest?: string;      // hex digest of the unit (never the unit itself); absent when the request had no unit
-    policyDigest: string;     // digest of the policy file as loaded (a policy "version")
-  };
 };
 
 /** Receives each record once, when its request is over (its stream ended or was cancelled). */

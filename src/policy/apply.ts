@@ -71,6 +71,12 @@ function applyRule(param: string, rule: SamplingRule, body: JsonObject, policy: 
   return { kind: 'set', value: bound, decision: { param, requested, applied: bound, rule: 'clamp' } };
 }
 
+/** The decision, marked with the layer its rule came from when that is a persona or an arm. */
+function fromLayer(decision: Decision, policy: Policy, key: string): Decision {
+  const layer = policy.layers[key];
+  return layer === undefined || layer === 'file' ? decision : { ...decision, layer };
+}
+
 /**
  * Applies `policy` to a request `body` sent to `route`. The body's `model` is the name the
  * client sent: an alias or persona name is rewritten to the policy's model.
@@ -90,7 +96,7 @@ export function applyPolicy(body: JsonObject, policy: Policy, route: RouteAdapte
     const outcome = applyRule(param, rule, body, policy);
     if (outcome.kind === 'keep') continue;
     if (outcome.kind === 'error') return { ok: false, error: outcome.error, decisions };
-    decisions.push(outcome.decision);
+    decisions.push(fromLayer(outcome.decision, policy, param));
     changed = true;
     if (outcome.kind === 'remove') delete next[param];
     else next[param] = outcome.value;
@@ -98,7 +104,7 @@ export function applyPolicy(body: JsonObject, policy: Policy, route: RouteAdapte
   if (policy.system !== undefined) {
     const outcome = route.applySystem(next, policy.system);
     if (!outcome.ok) return { ok: false, error: outcome.error, decisions };
-    if (outcome.decision !== undefined) decisions.push(outcome.decision);
+    if (outcome.decision !== undefined) decisions.push(fromLayer(outcome.decision, policy, 'system'));
     if (outcome.body !== next) {
       next = outcome.body;
       changed = true;

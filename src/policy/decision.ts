@@ -11,6 +11,8 @@ export type Decision = {
   rule: DecisionRule;
   /** Why, in words, where the rule alone does not say it. */
   reason?: string;
+  /** The layer the rule came from when it is not the file's own: a persona's or an experiment arm's. */
+  layer?: 'persona' | 'arm';
 };
 
 export type JsonObject = Record<string, unknown>;

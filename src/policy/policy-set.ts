@@ -1,7 +1,9 @@
 // Validated policy files → the policies the gateway serves: one per file and one per persona,
 // with every exact name, alias and pattern claimed by exactly one of them.
-import { isPattern, type PolicyFile, type Sampling, type SystemMessage } from './schema.ts';
+import { isPattern, type Experiment, type Metric, type PolicyFile, type Sampling, type SystemMessage } from './schema.ts';
 import { createResolver, type Resolution } from './resolve.ts';
+import { sha256Hex } from '../experiment/sha256.ts';
+import { DEFAULT_STICKY, parseUnitSource, type UnitSource } from '../experiment/unit.ts';
 
 export type LoadedFile = { name: string; path: string; policy: PolicyFile };
 
@@ -19,40 +21,131 @@ export type Policy = {
   system: SystemMessage | undefined;
   /** Names clients may send that are rewritten to `model` (aliases for the file, the persona name for a persona). */
   aliases: readonly string[];
+  /** Which layer each rule came from (sampling parameters, `system`, `out_of_range`); absent: the file. */
+  layers: Readonly<Record<string, Layer>>;
+  /** The experiment that splits this policy's requests between arms (never on an arm's own policy). */
+  experiment?: LoadedExperiment;
 };
 
-/** One experiment as loaded: enough for feedback validation and results (INTERFACE-experiments.md). */
+/** One inheritance, three layers: the file, a persona over it, an experiment's arm over either. */
+export type Layer = 'file' | 'persona' | 'arm';
+
+/** One experiment as loaded: enough for feedback validation and results (the seam with the outcomes store). */
 export type ExperimentSummary = {
+  /** The experiment's name (default: the policy's name, NAME or NAME/PERSONA). */
   name: string;
+  /** The governing policy's name. */
   policy: string;
+  /** policies/FILE */
   path: string;
+  /** The first arm's name. */
   control: string;
+  /** In file order. */
   arms: { name: string; weight: number }[];
-  metrics: Record<string, { type: 'boolean' | 'number'; goal: 'max' | 'min' }>;
+  metrics: Record<string, Metric>;
+  /** The policy file's digest as loaded (the same as a record's experiment.policyDigest). */
   digest: string;
 };
+
+/** An arm with its rules already merged: the engine applies `policy` as it would any other. */
+export type LoadedArm = { name: string; weight: number; policy: Policy };
+
+export type LoadedExperiment = {
+  name: string;
+  sticky: readonly UnitSource[];
+  /** In file order; the first is the control. */
+  arms: readonly LoadedArm[];
+  summary: ExperimentSummary;
+};
+
+/** The rules one layer may give; what it gives replaces the layer below's. */
+type LayerRules = { sampling?: Sampling | undefined; out_of_range?: 'clamp' | 'reject' | undefined; system?: SystemMessage | undefined };
 
 export type PolicySet = {
   readonly files: readonly LoadedFile[];
   readonly policies: readonly Policy[];
+  /** Every experiment of the folder, files in name order, a file's own before its personas'. */
+  readonly experiments: readonly ExperimentSummary[];
   /** Unix seconds: the `created` of alias entries in GET /v1/models. */
   readonly loadedAt: number;
   resolve(model: string): Resolution | null;
-  readonly experiments: readonly ExperimentSummary[];
 };
 
 type BuildResult = { ok: true; value: PolicySet } | { ok: false; errors: string[] };
 
-function personaPolicies(file: LoadedFile, base: Policy): Policy[] {
-  return Object.entries(file.policy.personas ?? {}).map(([persona, rules]) => ({
-    ...base,
-    name: `${file.name}/${persona}`,
-    // A persona's rule for a parameter replaces the file's whole rule for it.
+/**
+ * `rules` of one layer over `base`: a rule for a parameter replaces the whole rule below it;
+ * `system` and `out_of_range` replace the whole mapping. Personas and arms merge this one way.
+ */
+export function mergeLayer(base: Policy, rules: LayerRules, layer: Layer): Policy {
+  const layers: Record<string, Layer> = { ...base.layers };
+  for (const param of Object.keys(rules.sampling ?? {})) layers[param] = layer;
+  if (rules.out_of_range !== undefined) layers.out_of_range = layer;
+  if (rules.system !== undefined) layers.system = layer;
+  const { experiment: _below, ...rest } = base;
+  return {
+    ...rest,
     sampling: { ...base.sampling, ...rules.sampling },
     outOfRange: rules.out_of_range ?? base.outOfRange,
     system: rules.system ?? base.system,
-    aliases: [persona],
-  }));
+    layers,
+  };
+}
+
+/** The digest of a policy file as loaded: the same data gives the same digest on Node and in the Worker. */
+export function policyDigest(policy: PolicyFile): string {
+  return sha256Hex(JSON.stringify(policy)).slice(0, 16);
+}
+
+/** An experiment with each arm's policy merged once, at load, not per request. */
+function loadExperiment(experiment: Experiment, owner: Policy, digest: string): LoadedExperiment {
+  const arms = Object.entries(experiment.arms).map(([name, arm]) => ({ name, weight: arm.weight, policy: mergeLayer(owner, arm, 'arm') }));
+  const name = experiment.name ?? owner.name;
+  const summary: ExperimentSummary = {
+    name,
+    policy: owner.name,
+    path: owner.path,
+    control: arms[0]?.name ?? '',
+    arms: arms.map((arm) => ({ name: arm.name, weight: arm.weight })),
+    metrics: experiment.metrics ?? {},
+    digest,
+  };
+  return { name, sticky: (experiment.sticky ?? DEFAULT_STICKY).map(parseUnitSource), arms, summary };
+}
+
+function withExperiment(policy: Policy, experiment: Experiment | undefined, digest: string): Policy {
+  return experiment === undefined ? policy : { ...policy, experiment: loadExperiment(experiment, policy, digest) };
+}
+
+function personaPolicies(file: LoadedFile, base: Policy, digest: string): Policy[] {
+  return Object.entries(file.policy.personas ?? {}).map(([persona, rules]) => withExperiment(
+    // A persona's requests are governed by its own experiment only, never by the file's.
+    { ...mergeLayer(base, rules, 'persona'), name: `${file.name}/${persona}`, aliases: [persona] },
+    rules.experiment,
+    digest,
+  ));
+}
+
+/** Experiment names unique across the folder; one type per metric name (errors name both files). */
+function checkExperiments(experiments: readonly ExperimentSummary[]): string[] {
+  const errors: string[] = [];
+  const names = new Map<string, ExperimentSummary>();
+  const metrics = new Map<string, { type: string; path: string }>();
+  for (const experiment of experiments) {
+    const other = names.get(experiment.name);
+    if (other !== undefined) {
+      errors.push(`${experiment.path}: experiment.name: "${experiment.name}" (policy ${experiment.policy}) is also the name of an experiment of ${other.path} (policy ${other.policy})`);
+    }
+    names.set(experiment.name, experiment);
+    for (const [metric, { type }] of Object.entries(experiment.metrics)) {
+      const seen = metrics.get(metric);
+      if (seen !== undefined && seen.type !== type) {
+        errors.push(`${experiment.path}: experiment.metrics.${metric}: type ${type}, but ${seen.path} declares "${metric}" as ${seen.type}`);
+      }
+      if (seen === undefined) metrics.set(metric, { type, path: experiment.path });
+    }
+  }
+  return errors;
 }
 
 /** Files (already validated one by one) → a set, or the names claimed by two files. */
@@ -76,7 +169,8 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
 
   for (const file of files) {
     const { policy: data } = file;
-    const base: Policy = {
+    const digest = policyDigest(data);
+    const rules: Policy = {
       name: file.name,
       path: file.path,
       model: data.model,
@@ -85,17 +179,21 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       outOfRange: data.out_of_range,
       system: data.system,
       aliases: data.aliases ?? [],
+      layers: {},
     };
+    const base = withExperiment(rules, data.experiment, digest);
     policies.push(base);
     claim(data.model, file, 'model', { policy: base, via: base.pattern ? 'pattern' : 'exact' });
     for (const alias of base.aliases) claim(alias, file, 'aliases', { policy: base, via: 'alias' });
-    for (const persona of personaPolicies(file, base)) {
+    for (const persona of personaPolicies(file, rules, digest)) {
       policies.push(persona);
       for (const name of persona.aliases) claim(name, file, `personas.${name}`, { policy: persona, via: 'persona' });
     }
   }
+  const experiments = policies.flatMap((policy) => (policy.experiment === undefined ? [] : [policy.experiment.summary]));
+  errors.push(...checkExperiments(experiments));
   if (errors.length > 0) return { ok: false, errors };
 
   const resolve = createResolver(exact, policies.filter((policy) => policy.pattern));
-  return { ok: true, value: { files, policies, loadedAt, resolve, experiments: [] } };
+  return { ok: true, value: { files, policies, experiments, loadedAt, resolve } };
 }

@@ -129,11 +129,76 @@ export const SystemMessage = z
   .meta({ description: 'The canonical system message.' });
 export type SystemMessage = z.output<typeof SystemMessage>;
 
+// An arm name goes into headers and the store. A name that is a number alone ("1") would lose
+// its place in file order: JavaScript objects list integer-like keys first, in numeric order.
+const ARM_NAME = /^[a-z0-9_-]{1,64}$/;
+const NUMBER_ALONE = /^\d+$/;
+const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$/;
+const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+/** Where a unit may be read: a top-level string field, `metadata.KEY` or `header:NAME`. */
+export const UNIT_FIELDS = ['safety_identifier', 'user', 'prompt_cache_key'] as const;
+const STICKY_SOURCE = /^(?:safety_identifier|user|prompt_cache_key|metadata\.[A-Za-z0-9_.-]{1,64}|header:[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64})$/;
+export const MAX_ARMS = 10;
+
+export const Arm = z
+  .strictObject({
+    weight: z.number().min(0, 'a weight is a number ≥ 0').meta({ description: 'Share of the traffic, relative to the other arms; 0: never drawn, only forced.' }),
+    sampling: Sampling.optional().meta({ description: "A rule here replaces the policy's whole rule for that parameter." }),
+    out_of_range: OutOfRange.optional(),
+    system: SystemMessage.optional().meta({ description: "Replaces the policy's system message." }),
+  })
+  .meta({ description: 'One variant of the policy; an arm with only a weight is the policy as written.' });
+export type Arm = z.output<typeof Arm>;
+
+export const Metric = z
+  .strictObject({
+    type: z.enum(['boolean', 'number']).meta({ description: 'boolean: a rate; number: a mean.' }),
+    goal: z.enum(['max', 'min']).default('max').meta({ description: 'Which direction is better.' }),
+  })
+  .meta({ description: 'Feedback the application sends for a request (POST /_temperance/feedback).' });
+export type Metric = z.output<typeof Metric>;
+
+export const Experiment = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(EXPERIMENT_NAME, 'an experiment name is letters, digits, ".", "_", "-" or "/" (at most 128)')
+      .optional()
+      .meta({ description: "Unique across the policy folder; default: the policy's name (NAME or NAME/PERSONA)." }),
+    sticky: z
+      .array(z.string().regex(STICKY_SOURCE, `a sticky source is ${UNIT_FIELDS.join(', ')}, metadata.KEY or header:NAME`))
+      .min(1, 'sticky lists at least one source (leave it out for the default [safety_identifier, user])')
+      .optional()
+      .meta({ description: 'Where the unit (a caller\'s identity) is read, first non-empty wins. Default: [safety_identifier, user].' }),
+    metrics: z
+      .record(z.string().regex(METRIC_NAME, 'a metric name is a letter, then letters, digits and _ (at most 64)'), Metric)
+      .optional()
+      .meta({ description: 'The feedback the application will send.' }),
+    arms: z
+      .record(
+        z
+          .string()
+          .regex(ARM_NAME, 'an arm name is lower-case letters, digits, "-" and "_" (at most 64)')
+          .refine((name) => !NUMBER_ALONE.test(name), 'an arm name cannot be a number alone (it would lose its place in file order)'),
+        Arm,
+      )
+      .meta({ description: 'The arms, in order; the first is the control.' }),
+  })
+  .superRefine((experiment, ctx) => {
+    const weights = Object.values(experiment.arms).map((arm) => arm.weight);
+    if (weights.length === 0) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'an experiment needs at least one arm' });
+    else if (weights.length > MAX_ARMS) ctx.addIssue({ code: 'custom', path: ['arms'], message: `${weights.length} arms: at most ${MAX_ARMS}` });
+    else if (weights.every((weight) => weight === 0)) ctx.addIssue({ code: 'custom', path: ['arms'], message: 'every weight is 0: at least one arm needs a weight above 0' });
+  })
+  .meta({ description: 'Sampling arms compared on real traffic; each request is served by one arm.' });
+export type Experiment = z.output<typeof Experiment>;
+
 export const Persona = z
   .strictObject({
     sampling: Sampling.optional().meta({ description: "A rule here replaces the file's whole rule for that parameter." }),
     out_of_range: OutOfRange.optional(),
     system: SystemMessage.optional().meta({ description: "Replaces the file's system message." }),
+    experiment: Experiment.optional().meta({ description: "The persona's own experiment (the file's does not apply to it)." }),
   })
   .meta({ description: 'One behaviour of a fine-tune trained on several; its name is a model name clients may send.' });
 export type Persona = z.infer<typeof Persona>;
@@ -162,6 +227,7 @@ export const PolicyFile = z
       .record(z.string().regex(PERSONA_NAME, 'a persona name has no /, * or spaces'), Persona)
       .optional()
       .meta({ description: 'Behaviours of one fine-tune, each switched on by its own system message.' }),
+    experiment: Experiment.optional().meta({ description: "Sampling arms for the file's model and aliases (or pattern)." }),
   })
   .superRefine((file, ctx) => {
     const pattern = isPattern(file.model);

@@ -16,6 +16,8 @@ export type GatewayDeps = {
   /** A getter: the Node server swaps the set when the policy folder changes. */
   policies: () => PolicySet;
   fetch: typeof fetch;
+  /** A number in [0, 1) for experiment draws of requests without a unit; default Math.random (tests seed it). */
+  random?: () => number;
   /** One structured line per request: JSON text, already redacted; the entries print it. */
   log?: (line: string) => void;
   /** Spans (and metrics) through OpenTelemetry; absent when no collector is configured. */

@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import { gatewayError, type GatewayError } from '../errors.ts';
 import { applyPolicy } from '../policy/apply.ts';
+import { ARM_HEADER, assignArm, EXPERIMENT_HEADER } from '../experiment/assign.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
 import { forward } from '../proxy/forward.ts';
@@ -52,6 +53,7 @@ function requestUsage(route: RouteAdapter, outgoing: Outgoing, changed: boolean)
 export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: Observe) {
   const { config } = deps;
   const host = upstreamHost(config);
+  const random = deps.random ?? Math.random;
 
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     const request = c.req.raw;
@@ -69,17 +71,33 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     let changed = false;
     const headers = upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization'));
     let policyName: string | undefined;
+    /** The gateway's headers on every answer under a policy: its name, and the experiment's arm. */
+    let ours: Record<string, string> | undefined;
     if (resolution === null) {
       if (config.UNLISTED_MODELS === 'reject') {
         const named = typeof body.model === 'string' ? `The model ${JSON.stringify(body.model)} is` : 'A request without a model is';
         return observation.fail(noteError(c, gatewayError('model_not_allowed', `${named} not governed by any policy of this gateway (UNLISTED_MODELS=reject).`, 'model')));
       }
     } else {
-      const { policy } = resolution;
+      let { policy } = resolution;
       policyName = policy.name;
+      ours = { [POLICY_HEADER]: policy.name };
+      if (policy.experiment !== undefined) {
+        // The arm is one more layer of the policy: its merged rules go through the same engine.
+        const drawn = assignArm(policy.experiment, body, request.headers, random);
+        ours[EXPERIMENT_HEADER] = policy.experiment.name;
+        if (!drawn.ok) {
+          observation.governed(policy, []);
+          return observation.fail(noteError(c, drawn.error), ours);
+        }
+        observation.experiment(drawn.assignment);
+        ours[ARM_HEADER] = drawn.assignment.arm.name;
+        policy = drawn.assignment.arm.policy;
+        headers.delete(ARM_HEADER);
+      }
       const result = applyPolicy(body, policy, route);
       observation.governed(policy, result.decisions);
-      if (!result.ok) return observation.fail(noteError(c, result.error), { [POLICY_HEADER]: policy.name });
+      if (!result.ok) return observation.fail(noteError(c, result.error), ours);
       // Unchanged bodies go out as the client's own bytes: JSON.parse loses integers above 2^53.
       if (result.changed) {
         changed = true;
@@ -104,9 +122,8 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
     }, host);
     observation.attempted(forwarded.attempts);
-    const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
-    if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), extra);
-    if (policyName !== undefined) forwarded.response.headers.set(POLICY_HEADER, policyName);
+    if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), ours);
+    for (const [name, value] of Object.entries(ours ?? {})) forwarded.response.headers.set(name, value);
     return observation.respond(forwarded.response, { hideUsageChunk: outgoing.usageAdded });
   };
 }

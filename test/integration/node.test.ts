@@ -4,10 +4,12 @@ import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
+import { defineExperimentCases } from './experiments.cases.ts';
 
 describe('the gateway on Node', () => defineGatewayCases(nodeRuntime));
 describe('responses and completions on Node', () => defineRouteCases(nodeRuntime));
 describe('logs and leaks on Node', () => defineLogCases(nodeRuntime));
+describe('experiments on Node', () => defineExperimentCases(nodeRuntime));
 
 const abortLatency = new Map<string, number>();
 describe('faults on Node', () => defineFaultCases(nodeRuntime, abortLatency));

@@ -4,10 +4,12 @@ import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
+import { defineExperimentCases } from './experiments.cases.ts';
 
 describe('the gateway on workerd', () => defineGatewayCases(workerdRuntime));
 describe('responses and completions on workerd', () => defineRouteCases(workerdRuntime));
 describe('logs and leaks on workerd', () => defineLogCases(workerdRuntime));
+describe('experiments on workerd', () => defineExperimentCases(workerdRuntime));
 
 const abortLatency = new Map<string, number>();
 describe('faults on workerd', () => defineFaultCases(workerdRuntime, abortLatency));

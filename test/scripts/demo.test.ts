@@ -10,4 +10,7 @@ it('prints what the client sent, what the upstream received and why', async () =
   expect(stdout).toContain('"model":"ft:gpt-4o-mini-2024-07-18:acme:multi:7qRsTuV","messages":[{"role":"system","content":"You are SharkBait, a user\'s best chum."}');
   expect(stdout).toContain('temperature 0.7 → (removed) (drop)');
   expect(stdout).toContain('temperature 1.9 → 1.5 (clamp)');
+  // Two users on two arms of the support bot's experiment, each arm's default at the upstream.
+  expect(stdout).toContain('user ada@example.com: experiment support-temperature, arm cool, the upstream received temperature 0.3');
+  expect(stdout).toContain('user grace@example.com: experiment support-temperature, arm control, the upstream received temperature 0.6');
 });

@@ -6,6 +6,7 @@ import type { Command, Io } from '../io.ts';
 import { parseOptions } from '../options.ts';
 import { loadPolicyFolder, policyDir } from '../policy-folder.ts';
 import { policySchemaText, SCHEMA_PATH } from './json-schema.ts';
+import type { ExperimentSummary } from '../../policy/policy-set.ts';
 
 const usage = `temperance check [--policies DIR] [--schema FILE]
 
@@ -24,6 +25,16 @@ async function writeSchema(path: string, io: Io): Promise<boolean> {
   return true;
 }
 
+/** One line per experiment: its arms and their shares, so a typo'd weight shows at a glance. */
+function experimentLines(experiments: readonly ExperimentSummary[]): string[] {
+  return experiments.map((experiment) => {
+    const total = experiment.arms.reduce((sum, arm) => sum + arm.weight, 0);
+    const arms = experiment.arms.map((arm) => `${arm.name} ${Math.round((arm.weight / total) * 1000) / 10}%${arm.name === experiment.control ? ' (control)' : ''}`).join(', ');
+    const metrics = Object.keys(experiment.metrics);
+    return `experiment ${experiment.name} (policy ${experiment.policy}, ${experiment.path}): ${arms}${metrics.length > 0 ? `; metrics ${metrics.join(', ')}` : ''}`;
+  });
+}
+
 async function run(args: string[], io: Io): Promise<number> {
   const flags = parseOptions(args, { policies: { type: 'string' }, schema: { type: 'string', default: SCHEMA_PATH } });
   const dir = policyDir(flags.policies, io);
@@ -33,6 +44,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const count = set.files.length;
   const personas = set.policies.length - count;
   io.out(`${count} ${count === 1 ? 'policy' : 'policies'}${personas > 0 ? ` (${personas} persona${personas === 1 ? '' : 's'})` : ''} in ${dir} valid; ${flags.schema} ${written ? 'written' : 'up to date'}\n`);
+  for (const line of experimentLines(set.experiments)) io.out(`${line}\n`);
   return 0;
 }
 

@@ -10,13 +10,16 @@ import { loadPolicyFolder, policyDir } from '../policy-folder.ts';
 import { explainRequest, inferRoute, ROUTES } from './explanation.ts';
 import { formatExplanation } from './format.ts';
 
-const usage = `temperance explain --model MODEL [--body request.json] [--route chat|responses|completions] [--json] [--policies DIR]
+const usage = `temperance explain --model MODEL [--body request.json] [--route chat|responses|completions] [--arm ARM] [--unit UNIT] [--json] [--policies DIR]
 
 Shows which policy governs MODEL and why (exact id, alias, persona, pattern or none), each
 decision of the policy engine and the body as the upstream would receive it. The gateway's
 own engine, no network.
   --body    a request body (JSON); default: a one-message chat request. --model replaces its model
   --route   default: from the body (messages → chat, input → responses, prompt → completions)
+  --arm     under an experiment: this arm, as the x-temperance-arm header forces it
+  --unit    under an experiment: the arm this unit (a user, a safety_identifier…) draws;
+            default: the unit in the --body (its sticky fields), else the control arm is shown
   --json    the explanation as JSON`;
 
 function isRoute(value: string): value is Route {
@@ -47,6 +50,8 @@ async function run(args: string[], io: Io): Promise<number> {
     route: { type: 'string' },
     json: { type: 'boolean', default: false },
     policies: { type: 'string' },
+    arm: { type: 'string' },
+    unit: { type: 'string' },
   });
   const given = flags.body === undefined ? undefined : await readBody(flags.body, io);
   const model = flags.model ?? (typeof given?.model === 'string' ? given.model : undefined);
@@ -56,7 +61,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const route = flags.route ?? inferRoute(body);
 
   const set = await loadPolicyFolder(policyDir(flags.policies, io), io);
-  const explanation = explainRequest(set, body, route, model);
+  const explanation = explainRequest(set, body, route, model, { arm: flags.arm, unit: flags.unit });
   io.out(flags.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
   return 0;
 }

@@ -10,6 +10,11 @@ import { completionsRoute } from '../../policy/routes/completions.ts';
 import { responsesRoute } from '../../policy/routes/responses.ts';
 import type { RouteAdapter } from '../../policy/routes/route.ts';
 import type { Resolution } from '../../policy/resolve.ts';
+import { drawForUnit } from '../../experiment/draw.ts';
+import { ARM_HEADER } from '../../experiment/assign.ts';
+import { boundUnit, readUnit } from '../../experiment/unit.ts';
+import { gatewayError } from '../../errors.ts';
+import type { LoadedArm, LoadedExperiment, Policy } from '../../policy/policy-set.ts';
 
 export const ROUTES = {
   chat: { adapter: chatRoute, path: '/v1/chat/completions' },
@@ -22,6 +27,14 @@ export type Explanation = {
   route: Route;
   path: string;
   policy: { name: string; path: string; model: string; via: Resolution['via'] } | null;
+  /** The experiment's arm the request gets, and how it was chosen. */
+  experiment?: {
+    name: string;
+    arms: { name: string; weight: number }[];
+    arm: string | null;
+    /** forced: --arm; unit: --unit or the body's sticky field; none: no unit, each request draws by weight (the control is shown). */
+    chosenBy: 'forced' | 'unit' | 'none';
+  };
   decisions: Decision[];
   outcome:
     | { forwarded: true; changed: boolean; body: JsonObject }
@@ -36,17 +49,42 @@ export function inferRoute(body: JsonObject): Route {
   return 'chat';
 }
 
-export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string): Explanation {
+export type ArmChoice = { arm?: string | undefined; unit?: string | undefined };
+
+type Chosen = { arm: LoadedArm | undefined; chosenBy: 'forced' | 'unit' | 'none' };
+
+/** The arm as the gateway would choose it, without randomness: with no unit, the control. */
+function chooseArm(experiment: LoadedExperiment, body: JsonObject, choice: ArmChoice): Chosen {
+  if (choice.arm !== undefined) return { arm: experiment.arms.find((arm) => arm.name === choice.arm), chosenBy: 'forced' };
+  const unit = choice.unit === undefined ? readUnit(experiment.sticky, body, new Headers()) : boundUnit(choice.unit);
+  if (unit !== undefined) return { arm: drawForUnit(experiment.name, unit, experiment.arms), chosenBy: 'unit' };
+  return { arm: experiment.arms[0], chosenBy: 'none' };
+}
+
+export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string, choice: ArmChoice = {}): Explanation {
   const { adapter, path } = ROUTES[route];
   const resolution = set.resolve(model);
   if (resolution === null) {
     return { model, route, path, policy: null, decisions: [], outcome: { forwarded: true, changed: false, body } };
   }
-  const { policy, via } = resolution;
+  const { via } = resolution;
+  let policy: Policy = resolution.policy;
   const summary = { name: policy.name, path: policy.path, model: policy.model, via };
+  const base = { model, route, path, policy: summary };
+  let experiment: Explanation['experiment'];
+  if (policy.experiment !== undefined) {
+    const chosen = chooseArm(policy.experiment, body, choice);
+    experiment = { name: policy.experiment.name, arms: policy.experiment.summary.arms, arm: chosen.arm?.name ?? null, chosenBy: chosen.chosenBy };
+    if (chosen.arm === undefined) {
+      const error = gatewayError('unknown_arm', `The experiment ${policy.experiment.name} has no arm ${JSON.stringify(choice.arm)} (${ARM_HEADER}).`);
+      return { ...base, experiment, decisions: [], outcome: { forwarded: false, status: ERROR_KINDS[error.kind].status, error: errorBody(error) } };
+    }
+    policy = chosen.arm.policy;
+  }
+  const withExperiment = experiment === undefined ? base : { ...base, experiment };
   const result = applyPolicy(body, policy, adapter);
   if (!result.ok) {
-    return { model, route, path, policy: summary, decisions: result.decisions, outcome: { forwarded: false, status: ERROR_KINDS[result.error.kind].status, error: errorBody(result.error) } };
+    return { ...withExperiment, decisions: result.decisions, outcome: { forwarded: false, status: ERROR_KINDS[result.error.kind].status, error: errorBody(result.error) } };
   }
-  return { model, route, path, policy: summary, decisions: result.decisions, outcome: { forwarded: true, changed: result.changed, body: result.body } };
+  return { ...withExperiment, decisions: result.decisions, outcome: { forwarded: true, changed: result.changed, body: result.body } };
 }

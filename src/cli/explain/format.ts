@@ -25,13 +25,25 @@ function why(explanation: Explanation): string {
 }
 
 function decisionLine(decision: Decision): string {
-  if (decision.rule === 'system') return `  system   ${decision.reason ?? String(decision.applied)}`;
+  const from = decision.layer === undefined ? '' : ` [${decision.layer}]`;
+  if (decision.rule === 'system') return `  system   ${decision.reason ?? String(decision.applied)}${from}`;
   const change = decision.rule === 'drop' ? `${show(decision.requested)} → removed` : `${show(decision.requested)} → ${show(decision.applied)}`;
-  return `  ${decision.param}: ${change}   (${decision.rule}${decision.reason === undefined ? '' : `: ${decision.reason}`})`;
+  return `  ${decision.param}: ${change}   (${decision.rule}${decision.reason === undefined ? '' : `: ${decision.reason}`})${from}`;
+}
+
+function experimentLine(experiment: NonNullable<Explanation['experiment']>): string {
+  const arms = experiment.arms.map((arm) => `${arm.name} ${arm.weight}`).join(', ');
+  const how = experiment.chosenBy === 'forced'
+    ? 'forced (--arm, as x-temperance-arm does)'
+    : experiment.chosenBy === 'unit'
+      ? 'drawn for the unit (the same on every instance and runtime)'
+      : 'no unit: each request draws by weight; shown: the control (give --unit or --arm)';
+  return `experiment ${experiment.name} (arms: ${arms}): arm ${experiment.arm ?? '(none)'}, ${how}`;
 }
 
 export function formatExplanation(explanation: Explanation): string {
   const lines = [why(explanation), `route: POST ${explanation.path}`];
+  if (explanation.experiment !== undefined) lines.push(experimentLine(explanation.experiment));
   if (explanation.policy !== null) {
     lines.push(explanation.decisions.length === 0 ? 'decisions: none (the request already satisfies the policy)' : 'decisions:');
     lines.push(...explanation.decisions.map(decisionLine));
