@@ -26,4 +26,26 @@ describe('ResponseScan', () => {
     failed.event({ error: { type: 'server_error', message: 'x' } });
     expect(failed.errorType).toBe('server_error');
   });
+
+  it('says whether the answer was empty or a refusal, without keeping the text', () => {
+    const refused = new ResponseScan('chat', false);
+    refused.json({ choices: [{ message: { content: null, refusal: 'I cannot help with that.' }, finish_reason: 'stop' }] });
+    expect({ produced: refused.produced, refusal: refused.refusal, text: refused.text }).toEqual({ produced: false, refusal: true, text: '' });
+    const empty = new ResponseScan('chat', false);
+    empty.event({ choices: [{ delta: { content: '' } }] });
+    empty.event({ choices: [{ delta: {}, finish_reason: 'stop' }] });
+    expect({ produced: empty.produced, refusal: empty.refusal }).toEqual({ produced: false, refusal: false });
+    const tool = new ResponseScan('chat', false);
+    tool.json({ choices: [{ message: { content: null, tool_calls: [{ id: 't' }] }, finish_reason: 'tool_calls' }] });
+    expect(tool.produced).toBe(true);
+    const filtered = new ResponseScan('chat', false);
+    filtered.event({ choices: [{ delta: {}, finish_reason: 'content_filter' }] });
+    expect(filtered.refusal).toBe(true);
+    const responses = new ResponseScan('responses', false);
+    responses.json({ status: 'completed', output: [{ type: 'message', content: [{ type: 'refusal', refusal: 'No.' }] }] });
+    expect({ produced: responses.produced, refusal: responses.refusal }).toEqual({ produced: false, refusal: true });
+    const streamed = new ResponseScan('responses', false);
+    streamed.event({ type: 'response.refusal.delta', delta: 'No' });
+    expect(streamed.refusal).toBe(true);
+  });
 });
