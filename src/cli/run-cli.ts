@@ -3,6 +3,7 @@
 import { checkCommand } from './check/command.ts';
 import { CliError } from './cli-error.ts';
 import { explainCommand } from './explain/command.ts';
+import { experimentsCommand } from './experiments/command.ts';
 import { initCommand } from './init/command.ts';
 import type { Command, Io } from './io.ts';
 import { sweepCommand } from './sweep/command.ts';
@@ -12,6 +13,7 @@ export const COMMANDS = {
   sweep: sweepCommand,
   explain: explainCommand,
   check: checkCommand,
+  experiments: experimentsCommand,
 } as const satisfies Record<string, Command>;
 
 function isCommandName(name: string): name is keyof typeof COMMANDS {
