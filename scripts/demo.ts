@@ -2,11 +2,16 @@
 // stand-in upstream and the gateway (Node, shipped policies/), sends requests with the official
 // openai SDK, and prints what the client sent, what the upstream received and why.
 import { createServer } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
 import OpenAI from 'openai';
 import { startNodeServer } from '../src/node/server.ts';
 import { applyPolicy } from '../src/policy/apply.ts';
 import { chatRoute } from '../src/policy/routes/chat.ts';
+import { formatResults } from '../src/cli/experiments/format.ts';
+import type { ExperimentResult } from '../src/stats/results.ts';
 
 const received: unknown[] = [];
 const upstream = createServer((request, response) => {
@@ -26,7 +31,9 @@ await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
 const address = upstream.address();
 const upstreamUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/v1`;
 
-const started = await startNodeServer({ OPENAI_BASE_URL: upstreamUrl, PORT: '0', POLICIES_DIR: './policies' }, () => {}, { watch: false });
+// The demo's own store, a SQLite file in a temporary folder: every run starts from nothing.
+const storeDir = await mkdtemp(join(tmpdir(), 'temperance-demo-'));
+const started = await startNodeServer({ OPENAI_BASE_URL: upstreamUrl, PORT: '0', POLICIES_DIR: './policies', TEMPERANCE_DB: join(storeDir, 'demo.db') }, () => {}, { watch: false });
 if (!started.ok) {
   console.error(started.errors.join('\n'));
   process.exit(1);
@@ -70,7 +77,40 @@ for (const user of ['ada@example.com', 'grace@example.com']) {
 }
 console.log('  The same user gets the same arm on every request, instance and runtime; the trace page shows the arm of each request.');
 
+// The experiment's results: simulated users on both arms, and the application's feedback — in
+// this simulation the cool arm resolves 72% of tickets and the control 58% — then the results
+// table the page and `npx temperance experiments` show.
+console.log(`\n${examples.length + 2}. Which arm is better? 800 simulated users, each asks once; the app reports whether the ticket was resolved`);
+let seed = 20261203;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const feedback: { request_id: string; metric: string; value: boolean | number }[] = [];
+const users = Array.from({ length: 800 }, (_, i) => `customer-${i}@example.com`);
+for (let start = 0; start < users.length; start += 25) {
+  await Promise.all(users.slice(start, start + 25).map(async (user) => {
+    const { response } = await client.chat.completions.create({ model: 'support-bot', user, messages: [{ role: 'user', content: 'My parcel is late.' }] }).withResponse();
+    const id = response.headers.get('x-temperance-request-id') ?? '';
+    const cool = response.headers.get('x-temperance-arm') === 'cool';
+    feedback.push({ request_id: id, metric: 'resolved', value: random() < (cool ? 0.72 : 0.58) });
+    feedback.push({ request_id: id, metric: 'handle_seconds', value: Math.round((cool ? 170 : 185) + 60 * (random() - 0.5)) });
+  }));
+}
+// The request id comes back in x-temperance-request-id; feedback goes in batches of up to 1,000.
+for (let start = 0; start < feedback.length; start += 1000) {
+  await fetch(`${gateway.url}/_temperance/feedback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(feedback.slice(start, start + 1000)) });
+}
+const resultsBody: unknown = await (await fetch(`${gateway.url}/_temperance/experiments.json`)).json();
+const experiments: ExperimentResult[] = typeof resultsBody === 'object' && resultsBody !== null && 'experiments' in resultsBody && Array.isArray(resultsBody.experiments) ? resultsBody.experiments : [];
+console.log(formatResults(experiments.filter((experiment) => experiment.name === 'support-temperature')).replace(/^/gm, '  '));
+console.log(`  The page ${gateway.url}/_temperance/experiments draws the same with charts (while the gateway runs).`);
+
 console.log(`\nThat was the gateway on Node at ${gateway.url}, in front of a stand-in upstream at ${upstreamUrl}.`);
 console.log('Point your own client at it with: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1" }) after `npm start`.');
 await gateway.close();
 upstream.close();
+await rm(storeDir, { recursive: true, force: true });

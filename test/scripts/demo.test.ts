@@ -13,4 +13,7 @@ it('prints what the client sent, what the upstream received and why', async () =
   // Two users on two arms of the support bot's experiment, each arm's default at the upstream.
   expect(stdout).toContain('user ada@example.com: experiment support-temperature, arm cool, the upstream received temperature 0.3');
   expect(stdout).toContain('user grace@example.com: experiment support-temperature, arm control, the upstream received temperature 0.6');
+  // The experiment story: feedback favours the cool arm, and the results table says so.
+  expect(stdout).toMatch(/resolved\s+\+\d+\.\d pts\s+95% interval \+\d+\.\d … \+\d+\.\d pts\s+better/);
+  expect(stdout).toMatch(/error_rate\s+\+0\.0 pts.*no difference yet/);
 });
