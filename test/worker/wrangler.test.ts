@@ -70,6 +70,16 @@ describe('wrangler dev from the repository root', () => {
       const response = await fetch(`${dev.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"support-bot","messages":[]}' });
       expect(response.status).toBe(200);
       expect(upstream.last.headers.authorization).toBe('Bearer sk-upstream-from-env-1');
+      // npm start applied the D1 migrations to the local store first: outcomes are written.
+      type Results = { store: string | null; experiments: { name: string; arms: { requests: number }[] }[] };
+      const requests = async () => {
+        const body = (await (await fetch(`${dev.url}/_temperance/experiments.json`)).json()) as Results;
+        expect(body.store).toBe('d1');
+        return body.experiments.find((e) => e.name === 'support-temperature')?.arms.reduce((sum, arm) => sum + arm.requests, 0) ?? -1;
+      };
+      const before = await requests();
+      await fetch(`${dev.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"model":"support-bot","user":"npm-start-user","messages":[]}' });
+      await expect.poll(requests, { timeout: 10_000 }).toBe(before + 1);
     } finally {
       await dev.close();
     }
