@@ -8,6 +8,7 @@ p.note{color:#666;margin:.25rem 0 1rem}
 table{border-collapse:collapse;margin:.5rem 0}
 th,td{text-align:right;padding:.3rem .6rem;border-bottom:1px solid #e5e5e5;white-space:nowrap}
 th:first-child,td:first-child{text-align:left}
+table.versus th:nth-child(-n+3),table.versus td:nth-child(-n+3){text-align:left}
 th{font-weight:600;background:#fafafa}
 .better{color:#080;font-weight:600}.worse{color:#c00;font-weight:600}.same{color:#888}
 .charts{display:flex;flex-wrap:wrap;gap:1rem}

@@ -74,7 +74,10 @@ function round(value: number | null): number | null {
 function estimateOf(kind: Kind, series: Series): Estimate {
   const values = series.map((point) => point.value);
   const interval: Interval | null = kind === 'median' ? medianInterval(sortedCopy(values)) : meanInterval(momentsOf(values), kind === 'rate');
-  return { n: values.length, estimate: round(interval?.estimate ?? null), low: round(interval?.low ?? null), high: round(interval?.high ?? null) };
+  // A rate's interval never leaves [0, 1]: cutting it there keeps every rate it held.
+  const low = interval === null ? null : kind === 'rate' ? Math.max(0, interval.low) : interval.low;
+  const high = interval === null ? null : kind === 'rate' ? Math.min(1, interval.high) : interval.high;
+  return { n: values.length, estimate: round(interval?.estimate ?? null), low: round(low), high: round(high) };
 }
 
 function momentsOf(values: readonly number[]) {
