@@ -11,7 +11,7 @@ import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
 import { errorKind } from '../store/write-behind.ts';
 import { parseFeedback, type MetricTypes } from './validate.ts';
 
-/** 1,000 items of a 256-character id, a metric name and a number fit well within this. */
+/** 1,000 items of a 128-character id, a metric name and a number fit well within this. */
 export const MAX_FEEDBACK_BYTES = 1024 * 1024;
 
 type Check = (request: Request, clientAddress: string | undefined) => Promise<GatewayError | undefined>;
@@ -56,7 +56,7 @@ export function feedbackRoute(deps: GatewayDeps) {
     } catch {
       return errorResponse(gatewayError('invalid_json', 'The body is not valid JSON.', 'body'));
     }
-    const parsed = parseFeedback(body, metricTypes(deps), Date.now());
+    const parsed = parseFeedback(body, metricTypes(deps), Date.now(), c.get('redact'));
     if (!parsed.ok) return errorResponse(parsed.error);
     try {
       await store.port.upsertFeedback(parsed.rows);

@@ -5,8 +5,13 @@ import { isJsonObject } from '../policy/decision.ts';
 import type { FeedbackRow } from '../store/rows.ts';
 
 export const MAX_FEEDBACK_ITEMS = 1000;
-/** Request ids are client-controlled (x-request-id): a longer one cannot be one the gateway issued. */
-export const MAX_REQUEST_ID = 256;
+/**
+ * The ids the gateway issues (src/request-log.ts): its own UUIDs, or a client's x-request-id of
+ * 1–128 printable ASCII characters that holds nothing key-like. Anything else can never match an
+ * outcome, and is refused rather than stored (no key may reach the store).
+ */
+export const MAX_REQUEST_ID = 128;
+const ISSUABLE_ID = /^[\x21-\x7e]{1,128}$/;
 
 export type MetricTypes = ReadonlyMap<string, 'boolean' | 'number'>;
 
@@ -21,7 +26,8 @@ function invalid(message: string, param: string): FeedbackParse {
   return { ok: false, error: gatewayError('invalid_request', message, param) };
 }
 
-export function parseFeedback(body: unknown, metrics: MetricTypes, now: number): FeedbackParse {
+/** `redact` removes the gateway's keys and key-like text: an id it changes was never issued. */
+export function parseFeedback(body: unknown, metrics: MetricTypes, now: number, redact: (text: string) => string = (text) => text): FeedbackParse {
   const batch = Array.isArray(body);
   const items: unknown[] = batch ? body : [body];
   if (batch && items.length === 0) return invalid('Send at least one feedback item.', 'body');
@@ -33,6 +39,7 @@ export function parseFeedback(body: unknown, metrics: MetricTypes, now: number):
     const { request_id: requestId, metric, value } = item;
     if (typeof requestId !== 'string' || requestId === '') return invalid('request_id is required: the x-temperance-request-id the response carried.', at('request_id'));
     if (requestId.length > MAX_REQUEST_ID) return invalid(`request_id is longer than ${MAX_REQUEST_ID} characters: it is not one this gateway issued.`, at('request_id'));
+    if (!ISSUABLE_ID.test(requestId) || redact(requestId) !== requestId) return invalid('request_id is not one this gateway issues (printable ASCII without spaces, nothing key-like).', at('request_id'));
     if (typeof metric !== 'string' || metric === '') return invalid('metric is required: a metric an experiment declares.', at('metric'));
     const type = metrics.get(metric);
     if (type === undefined) return invalid(`No experiment declares the metric ${quote(metric)}.`, at('metric'));

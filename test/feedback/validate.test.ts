@@ -32,7 +32,11 @@ describe('feedback bodies', () => {
     expect(param([])).toBe('body');
     expect(param(null)).toBe('body');
     expect(param(Array.from({ length: 1001 }, () => ({ request_id: 'a', metric: 'resolved', value: true })))).toBe('body');
-    expect(param({ request_id: 'x'.repeat(257), metric: 'resolved', value: true })).toBe('request_id');
+    expect(param({ request_id: 'x'.repeat(129), metric: 'resolved', value: true })).toBe('request_id');
+    expect(param({ request_id: 'has space', metric: 'resolved', value: true })).toBe('request_id');
+    // A key where an id should be is refused, never stored.
+    const keyed = parseFeedback({ request_id: 'sk-proj-abcdefghijklmnopqrstuvwxyz0123456789', metric: 'resolved', value: true }, metrics, 0, (text) => text.replace(/sk-[\w-]{20,}/g, '[REDACTED]'));
+    expect(keyed.ok ? 'ok' : keyed.error.param).toBe('request_id');
   });
 
   it('quotes at most a bounded part of an unknown metric name', () => {
