@@ -73,7 +73,7 @@ function applyRule(param: string, rule: SamplingRule, body: JsonObject, policy: 
 
 /** The decision, marked with the layer its rule came from when that is a persona or an arm. */
 function fromLayer(decision: Decision, policy: Policy, key: string): Decision {
-  const layer = policy.layers[key];
+  const layer = policy.layers?.[key];
   return layer === undefined || layer === 'file' ? decision : { ...decision, layer };
 }
 

@@ -22,7 +22,7 @@ export type Policy = {
   /** Names clients may send that are rewritten to `model` (aliases for the file, the persona name for a persona). */
   aliases: readonly string[];
   /** Which layer each rule came from (sampling parameters, `system`, `out_of_range`); absent: the file. */
-  layers: Readonly<Record<string, Layer>>;
+  layers?: Readonly<Record<string, Layer>>;
   /** The experiment that splits this policy's requests between arms (never on an arm's own policy). */
   experiment?: LoadedExperiment;
 };
@@ -179,7 +179,6 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       outOfRange: data.out_of_range,
       system: data.system,
       aliases: data.aliases ?? [],
-      layers: {},
     };
     const base = withExperiment(rules, data.experiment, digest);
     policies.push(base);

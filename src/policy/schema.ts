@@ -139,6 +139,8 @@ const METRIC_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const UNIT_FIELDS = ['safety_identifier', 'user', 'prompt_cache_key'] as const;
 const STICKY_SOURCE = /^(?:safety_identifier|user|prompt_cache_key|metadata\.[A-Za-z0-9_.-]{1,64}|header:[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64})$/;
 export const MAX_ARMS = 10;
+/** Headers holding keys or sessions: a unit's digest is kept, so a credential is never a unit. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'].map((name) => `header:${name}`));
 
 export const Arm = z
   .strictObject({
@@ -166,7 +168,10 @@ export const Experiment = z
       .optional()
       .meta({ description: "Unique across the policy folder; default: the policy's name (NAME or NAME/PERSONA)." }),
     sticky: z
-      .array(z.string().regex(STICKY_SOURCE, `a sticky source is ${UNIT_FIELDS.join(', ')}, metadata.KEY or header:NAME`))
+      .array(z
+        .string()
+        .regex(STICKY_SOURCE, `a sticky source is ${UNIT_FIELDS.join(', ')}, metadata.KEY or header:NAME`)
+        .refine((source) => !CREDENTIAL_HEADERS.has(source.toLowerCase()), 'this header carries a credential: it cannot identify a unit (its digest would be kept)'))
       .min(1, 'sticky lists at least one source (leave it out for the default [safety_identifier, user])')
       .optional()
       .meta({ description: 'Where the unit (a caller\'s identity) is read, first non-empty wins. Default: [safety_identifier, user].' }),

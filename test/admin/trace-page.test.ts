@@ -73,4 +73,31 @@ describe.each([nodeRuntime, workerdRuntime])('the trace page on $name', (runtime
       await page.close();
     }
   });
+
+  it('shows each request\'s arm and filters the rows by policy and by arm', async () => {
+    const page = await browser.newPage();
+    page.setDefaultTimeout(8_000);
+    try {
+      await page.goto(`${gateway.url}/_temperance/traces`);
+      await page.fill('input[name=key]', ADMIN_KEY);
+      await page.click('button[type=submit]');
+      await expect.poll(() => page.textContent('#state')).toContain('live');
+      const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+      const messages = [{ role: 'user' as const, content: 'Hi' }];
+      await openai.chat.completions.create({ model: 'trial', messages }, { headers: { 'x-temperance-arm': 'cool' } });
+      await openai.chat.completions.create({ model: 'trial', messages }, { headers: { 'x-temperance-arm': 'control' } });
+      await openai.chat.completions.create({ model: 'clampy', messages });
+
+      const arms = page.locator('tr.row:visible [data-col=arm]');
+      await expect.poll(() => arms.allTextContents(), { timeout: 10_000 }).toEqual(expect.arrayContaining(['trial-temperature: cool (forced)', 'trial-temperature: control (forced)', '—']));
+      await page.selectOption('#filter-arm', 'trial-temperature: cool');
+      await expect.poll(() => arms.allTextContents()).toEqual(['trial-temperature: cool (forced)']);
+      await page.selectOption('#filter-arm', '');
+      await page.selectOption('#filter-policy', 'clamp');
+      await expect.poll(() => page.locator('tr.row:visible').count()).toBeGreaterThan(0);
+      expect(new Set(await arms.allTextContents())).toEqual(new Set(['—']));
+    } finally {
+      await page.close();
+    }
+  });
 });

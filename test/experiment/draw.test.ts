@@ -1,5 +1,6 @@
 // The draw: proportions honour the weights, a unit's arm never changes (golden values), weight 0
 // is never drawn, and the digests are SHA-256.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { armAt, drawForUnit } from '../../src/experiment/draw.ts';
 import { fnv1a32, unitPoint } from '../../src/experiment/hash.ts';
@@ -52,6 +53,17 @@ describe('the draw', () => {
     for (const point of [0, 0.25, 0.4999, 0.5, 0.75, 0.99999999, 1 - Number.EPSILON]) {
       expect(['control', 'cool']).toContain(armAt(arms, point).name);
     }
+  });
+
+  it('for any unit and any weights, draws an arm of weight above 0, the same one every time', () => {
+    const weights = fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1000, noNaN: true })), { minLength: 1, maxLength: 10 })
+      .filter((list) => list.some((weight) => weight > 0));
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), fc.string({ maxLength: 40 }), weights, (unit, name, list) => {
+      const arms = list.map((weight, i) => ({ name: `a${i}`, weight }));
+      const arm = drawForUnit(name, unit, arms);
+      expect(arm.weight).toBeGreaterThan(0);
+      expect(drawForUnit(name, unit, arms)).toBe(arm);
+    }));
   });
 
   it('draws by the point: slices are cumulative weights in file order', () => {

@@ -79,6 +79,13 @@ describe('an arm over the file', () => {
 describe('an arm over a persona', () => {
   const chum = policyFor(FILE, 'chum');
 
+  it('a persona without an experiment of its own has none: the file\'s does not reach it', () => {
+    const plain = policyFor(`${FILE}\n  plain:\n    sampling: { top_p: { default: 0.5 } }`, 'plain');
+    expect(plain.name).toBe('p/plain');
+    expect(plain.experiment).toBeUndefined();
+    expect(policyFor(FILE, 'm').experiment?.name).toBe('p');
+  });
+
   it('the persona is governed by its own experiment, not the file\'s', () => {
     expect(chum.experiment?.name).toBe('p/chum');
     expect(chum.experiment?.arms.map((candidate) => candidate.name)).toEqual(['control', 'warm']);

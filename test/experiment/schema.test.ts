@@ -91,6 +91,9 @@ describe('experiment errors, each naming the file and the field', () => {
     expect(errorsOf('experiment: { sticky: [messages], arms: { a: { weight: 1 } } }')).toEqual([
       'policies/support.yaml: experiment.sticky.0: a sticky source is safety_identifier, user, prompt_cache_key, metadata.KEY or header:NAME',
     ]);
+    expect(errorsOf('experiment: { sticky: ["header:Authorization"], arms: { a: { weight: 1 } } }')).toEqual([
+      'policies/support.yaml: experiment.sticky.0: this header carries a credential: it cannot identify a unit (its digest would be kept)',
+    ]);
     expect(errorsOf('experiment: { metrics: { resolved: { type: text } }, arms: { a: { weight: 1 } } }')).toEqual([
       'policies/support.yaml: experiment.metrics.resolved.type: must be "boolean" or "number"',
     ]);

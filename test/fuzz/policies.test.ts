@@ -21,6 +21,12 @@ const policyShape = fc.record({
   out_of_range: fc.oneof(fc.constantFrom('clamp', 'reject'), anyJson),
   system: fc.oneof(fc.record({ text: fc.oneof(fc.string(), anyJson), mode: fc.oneof(fc.constantFrom('prepend', 'replace', 'if_missing'), anyJson), role: fc.constantFrom('system', 'developer', 'user') }, { requiredKeys: ['text'] }), anyJson),
   personas: fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom('p', 'q'), fc.string()), fc.record({ sampling: fc.dictionary(fc.constantFrom('temperature', 'top_p'), rule, { maxKeys: 2 }) }, { requiredKeys: [] }), { maxKeys: 2 }), anyJson),
+  experiment: fc.oneof(fc.record({
+    name: fc.oneof(fc.constantFrom('x', 'a0'), fc.string()),
+    sticky: fc.oneof(fc.array(fc.constantFrom('user', 'metadata.k', 'header:x-id', 'messages'), { maxLength: 3 }), anyJson),
+    metrics: fc.oneof(fc.dictionary(fc.constantFrom('m', 'n'), fc.record({ type: fc.constantFrom('boolean', 'number', 'text'), goal: fc.constantFrom('max', 'min') }, { requiredKeys: [] }), { maxKeys: 2 }), anyJson),
+    arms: fc.oneof(fc.dictionary(fc.oneof(fc.constantFrom('control', 'cool', '1'), fc.string()), fc.record({ weight: number, sampling: fc.dictionary(fc.constantFrom('temperature', 'top_p'), rule, { maxKeys: 2 }), out_of_range: fc.constantFrom('clamp', 'reject') }, { requiredKeys: [] }), { maxKeys: 3 }), anyJson),
+  }, { requiredKeys: [] }), anyJson),
 }, { requiredKeys: ['model'] });
 
 describe('fuzzed policy files', () => {
@@ -41,9 +47,13 @@ describe('fuzzed policy files', () => {
         }
         const resolution = result.value.resolve(body.model);
         if (resolution === null) return;
-        for (const route of [chatRoute, responsesRoute]) {
-          const applied = applyPolicy(body, resolution.policy, route);
-          expect(typeof applied.ok).toBe('boolean');
+        // The policy itself and, under an experiment, every arm's merged policy.
+        const policies = [resolution.policy, ...(resolution.policy.experiment?.arms.map((arm) => arm.policy) ?? [])];
+        for (const policy of policies) {
+          for (const route of [chatRoute, responsesRoute]) {
+            const applied = applyPolicy(body, policy, route);
+            expect(typeof applied.ok).toBe('boolean');
+          }
         }
       },
     ), { numRuns: RUNS });

@@ -154,6 +154,17 @@ export function defineTraceCases(runtime: Runtime): void {
       expect(record.parameters.temperature).toEqual({ requested: 1.7, applied: 0.8 });
     });
 
+    it('a request under an experiment: both spans carry temperance.experiment.{name,arm,forced}', async () => {
+      await openai.chat.completions.create({ model: 'trial', messages: [user] }, { headers: { 'x-temperance-arm': 'cool' } });
+      const { spans } = await lastTrace(2);
+      for (const span of [byKind(spans, SERVER), byKind(spans, CLIENT)]) {
+        expect(span.attributes).toMatchObject({
+          'temperance.experiment.name': 'trial-temperature', 'temperance.experiment.arm': 'cool', 'temperance.experiment.forced': true,
+          'temperance.policy': 'trial', 'temperance.temperature.applied': 0.2,
+        });
+      }
+    });
+
     it('a rejected request: only the SERVER span, with the policy and error.type, nothing sent upstream', async () => {
       await caught(openai.chat.completions.create({ model: REJECT, messages: [user], temperature: 1.2 }));
       expect(upstream.requests).toHaveLength(0);
