@@ -10,6 +10,7 @@ import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeUpstream } from '../support/fake-upstream.ts';
 import { client } from '../support/openai-client.ts';
+import { OtlpReceiver } from '../support/otlp-receiver.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { nodeRuntime, type RunningGateway } from '../support/runtimes.ts';
 
@@ -41,10 +42,11 @@ describe('store faults on Node', () => {
   beforeAll(() => upstream.start());
   afterAll(() => upstream.stop());
 
-  it('SQLite locked by another writer: requests succeed, drops are logged and counted, writes resume', async () => {
+  it('SQLite locked by another writer: requests succeed, drops are logged and counted (health, metric), writes resume', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'temperance-lock-'));
     const file = join(dir, 'temperance.db');
-    const gateway = await nodeRuntime.start({ OPENAI_BASE_URL: upstream.url, TEMPERANCE_DB: file });
+    const collector = await new OtlpReceiver().start();
+    const gateway = await nodeRuntime.start({ OPENAI_BASE_URL: upstream.url, TEMPERANCE_DB: file, OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_METRIC_EXPORT_INTERVAL: '200' });
     try {
       const openai = client(gateway);
       expect(await send(openai, 5, 'before')).toEqual(Array(5).fill(200));
@@ -57,6 +59,9 @@ describe('store faults on Node', () => {
       expect((await health(gateway)).store.last_error?.error).toContain('database is locked');
       expect(gateway.output()).toContain('store: outcome records dropped');
       expect(gateway.output()).not.toContain('locked-0');
+      // The metric a collector gets: temperance.store.dropped, by reason.
+      await expect.poll(() => collector.metrics.filter((m) => m.name === 'temperance.store.dropped').flatMap((m) => m.points)
+        .some((point) => point.attributes['temperance.store.reason'] === 'write_failed' && point.sum === 8), { timeout: 10_000 }).toBe(true);
       locker.exec('COMMIT');
       locker.close();
 
@@ -64,6 +69,7 @@ describe('store faults on Node', () => {
       await expect.poll(() => requestsCounted(gateway), { timeout: 10_000 }).toBe(9);
     } finally {
       await gateway.close();
+      await collector.stop();
       await rm(dir, { recursive: true, force: true });
     }
   });

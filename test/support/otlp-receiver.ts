@@ -123,14 +123,21 @@ export class OtlpReceiver {
         for (const metric of list(scope.metrics)) {
           if (!isObject(metric)) continue;
           const histogram = isObject(metric.histogram) ? metric.histogram : {};
+          // A counter is a `sum` whose points carry asInt or asDouble.
+          const counter = isObject(metric.sum) ? metric.sum : undefined;
           this.metrics.push({
             name: String(metric.name),
             unit: String(metric.unit ?? ''),
-            points: list(histogram.dataPoints).filter(isObject).map((point) => ({
-              attributes: attributes(point.attributes),
-              count: Number(point.count),
-              sum: Number(point.sum),
-            })),
+            points: counter === undefined
+              ? list(histogram.dataPoints).filter(isObject).map((point) => ({
+                attributes: attributes(point.attributes),
+                count: Number(point.count),
+                sum: Number(point.sum),
+              }))
+              : list(counter.dataPoints).filter(isObject).map((point) => ({
+                attributes: attributes(point.attributes),
+                sum: Number(point.asInt ?? point.asDouble),
+              })),
           });
         }
       }
