@@ -13,7 +13,7 @@ if (!started.ok) {
 }
 const { gateway } = started;
 const policies = gateway.policies().files.length;
-console.log(`temperance (Node ${process.version}) listening on ${gateway.url}: ${policies} ${policies === 1 ? 'policy' : 'policies'} from ${gateway.config.POLICIES_DIR}, upstream ${new URL(gateway.config.OPENAI_BASE_URL).host}, ready in ${Math.round(performance.now())} ms`);
+console.log(`temperance (Node ${process.version}) listening on ${gateway.url}: ${policies} ${policies === 1 ? 'policy' : 'policies'} from ${gateway.config.POLICIES_DIR}, upstream ${new URL(gateway.config.OPENAI_BASE_URL).host}, store ${gateway.store ?? 'off'}, ready in ${Math.round(performance.now())} ms`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
