@@ -67,7 +67,8 @@ export async function openNodeStore(config: Config, log: (line: string) => void,
     }
   }
   const wrapped = migratedBeforeUse(port, migrated);
-  const store = createStore(wrapped, { flushAfterEachRequest: false, log, ...(meter === undefined ? {} : { meter }) });
+  // SQLite writes block the event loop for their batch: smaller batches keep each pause short.
+  const store = createStore(wrapped, { flushAfterEachRequest: false, log, maxBatch: wrapped.kind === 'sqlite' ? 64 : 256, ...(meter === undefined ? {} : { meter }) });
   store.outcomes.every(FLUSH_EVERY_MS);
   const retention = () => purgeOld(wrapped, config.EXPERIMENT_RETENTION_DAYS, log);
   void retention();

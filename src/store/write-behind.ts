@@ -90,6 +90,9 @@ export class WriteBehind<Row> {
       try {
         await this.#write(batch);
         this.#written += batch.length;
+        // A synchronous store (node:sqlite) writes on the event loop: between batches, let
+        // waiting requests run.
+        if (this.#queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 0));
       } catch (error) {
         const kind = errorKind(error);
         this.#lastError = { at: new Date().toISOString(), error: kind };
