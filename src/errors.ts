@@ -9,6 +9,7 @@ export const ERROR_KINDS = {
   policy_violation: { status: 400, type: 'invalid_request_error' },
   model_not_allowed: { status: 400, type: 'invalid_request_error' },
   unknown_arm: { status: 400, type: 'invalid_request_error' },
+  model_too_long: { status: 400, type: 'invalid_request_error' },
   missing_api_key: { status: 401, type: 'invalid_request_error' },
   invalid_api_key: { status: 401, type: 'invalid_request_error' },
   admin_key_required: { status: 401, type: 'invalid_request_error' },

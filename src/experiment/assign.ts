@@ -1,6 +1,7 @@
 // Which arm serves one request: a forced arm (x-temperance-arm), else the unit's arm, else a
 // random draw by weight. Pure apart from `random`, which the gateway's deps provide.
 import { gatewayError, type GatewayError } from '../errors.ts';
+import { boundString } from '../observe/bound.ts';
 import type { JsonObject } from '../policy/decision.ts';
 import type { LoadedArm, LoadedExperiment } from '../policy/policy-set.ts';
 import { armAt, drawForUnit } from './draw.ts';
@@ -23,7 +24,7 @@ export type Assignment = {
 export type AssignResult = { ok: true; assignment: Assignment } | { ok: false; error: GatewayError };
 
 function quoted(text: string): string {
-  return JSON.stringify(text.length > QUOTED_CHARS ? `${text.slice(0, QUOTED_CHARS)}…` : text);
+  return JSON.stringify(boundString(text, QUOTED_CHARS));
 }
 
 export function assignArm(experiment: LoadedExperiment, body: JsonObject, headers: Headers, random: () => number): AssignResult {

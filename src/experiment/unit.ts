@@ -2,6 +2,7 @@
 // `sticky` says (first non-empty wins). The unit comes from the client: only a bounded prefix
 // (and the length) is ever used, and only its digest is kept beyond the request.
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
+import { boundString, MAX_KEPT_CHARS } from '../observe/bound.ts';
 import { sha256Hex } from './sha256.ts';
 
 export type UnitSource =
@@ -11,7 +12,7 @@ export type UnitSource =
 
 export const DEFAULT_STICKY = ['safety_identifier', 'user'] as const;
 /** Characters of a unit used for hashing; a longer unit is cut here and its length appended. */
-export const MAX_UNIT_CHARS = 256;
+export const MAX_UNIT_CHARS = MAX_KEPT_CHARS;
 
 /** `safety_identifier`, `metadata.KEY`, `header:NAME` (already checked by the schema) → a source. */
 export function parseUnitSource(text: string): UnitSource {
@@ -48,9 +49,12 @@ export function readUnit(sources: readonly UnitSource[], body: JsonObject, heade
   return undefined;
 }
 
-/** A unit as the draw uses it: a hostile unit of megabytes costs one slice, not a hash over all of it. */
+/**
+ * A unit as the draw uses it: a prefix and the length (src/observe/bound.ts), so a hostile unit
+ * of megabytes costs one slice, not a hash over all of it.
+ */
 export function boundUnit(value: string): string {
-  return value.length > MAX_UNIT_CHARS ? `${value.slice(0, MAX_UNIT_CHARS)}\u0000${value.length}` : value;
+  return boundString(value, MAX_UNIT_CHARS);
 }
 
 /** What the record keeps of a unit: 32 hex digits of its SHA-256, never the unit. */

@@ -125,7 +125,8 @@ export class ResponseScan {
 
   #finish(reason: unknown): void {
     if (typeof reason !== 'string') return;
-    this.finishReasons.push(reason);
+    // One per distinct reason: a long stream repeats them, and the list outlives the request.
+    if (this.finishReasons.length < 16 && !this.finishReasons.includes(reason)) this.finishReasons.push(reason);
     if (reason === 'content_filter') this.refusal = true;
   }
 

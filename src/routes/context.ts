@@ -31,6 +31,8 @@ export type GatewayDeps = {
   clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
   /** Outcomes and feedback (contract 6 and 9); absent with TEMPERANCE_DB=off or no DB binding. */
   store?: Store;
+  /** More facts for GET /_temperance/health from the runtime (Node: log lines dropped). */
+  health?: () => Record<string, unknown>;
 };
 
 export type GatewayEnv = {

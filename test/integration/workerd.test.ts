@@ -2,6 +2,7 @@ import { afterAll, describe } from 'vitest';
 import { workerdRuntime } from '../support/runtimes.ts';
 import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
+import { defineHostileCases } from './hostile.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 import { defineExperimentCases } from './experiments.cases.ts';
@@ -10,6 +11,7 @@ describe('the gateway on workerd', () => defineGatewayCases(workerdRuntime));
 describe('responses and completions on workerd', () => defineRouteCases(workerdRuntime));
 describe('logs and leaks on workerd', () => defineLogCases(workerdRuntime));
 describe('experiments on workerd', () => defineExperimentCases(workerdRuntime));
+describe('hostile input on workerd', () => defineHostileCases(workerdRuntime, { size: 1024 * 1024, rounds: 15 }));
 
 const abortLatency = new Map<string, number>();
 describe('faults on workerd', () => defineFaultCases(workerdRuntime, abortLatency));
