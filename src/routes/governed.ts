@@ -1,6 +1,7 @@
 // The routes that run a model (chat completions, responses, completions): the request's policy
 // is applied before it is forwarded. Each request is observed (src/observe/observation.ts).
 import type { Context } from 'hono';
+import { inheritFromBase } from '../catalog/inherit.ts';
 import { gatewayError, type GatewayError } from '../errors.ts';
 import { applyPolicy } from '../policy/apply.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
@@ -85,6 +86,13 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
         changed = true;
         outgoing = { bytes: encoder.encode(JSON.stringify(result.body)), body: result.body, usageAdded: false };
       }
+    }
+    // Contract §7: what the base model refuses goes, after the policy's rules, with or without a policy.
+    const inherited = config.MODEL_CATALOG ? inheritFromBase(outgoing.body, route.route, resolution?.policy.base) : undefined;
+    if (inherited?.changed === true) {
+      observation.inherited(inherited.decisions);
+      changed = true;
+      outgoing = { bytes: encoder.encode(JSON.stringify(inherited.body)), body: inherited.body, usageAdded: false };
     }
     // Only under a policy: a model no policy governs is forwarded exactly as sent (an
     // OpenAI-compatible server might not know stream_options).
