@@ -140,6 +140,24 @@ export function defineCatalogCases(runtime: Runtime): void {
       expect(fixture.upstream.last.text).toBe(raw);
     });
 
+    it('GET /_temperance/policies shows each policy\'s base and what it inherits', async () => {
+      const response = await fetch(`${fixture.gateway.url}/_temperance/policies`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      const { policies }: { policies: { name: string; base: unknown; model_catalog: string }[] } = JSON.parse(await response.text());
+      const family = policies.find((policy) => policy.name === 'family');
+      expect(family).toMatchObject({
+        model_catalog: 'on',
+        base: {
+          id: 'o4-mini', stated: false, family: 'o4-mini', defaultEffort: 'medium',
+          inherits: {
+            chat: { refuses: expect.arrayContaining([{ param: 'temperature', only: 1 }, { param: 'logit_bias' }]), renames: { max_tokens: 'max_completion_tokens' } },
+            responses: { refuses: [{ param: 'temperature', only: 1 }, { param: 'top_p', only: 1 }] },
+          },
+          sources: expect.arrayContaining(['https://platform.openai.com/docs/guides/reasoning#limitations']),
+        },
+      });
+      expect(policies.find((policy) => policy.name === 'clamp')).toMatchObject({ base: { id: 'gpt-4o-mini', family: 'gpt-4o-mini', inherits: {} } });
+    });
+
     it('a model the catalog does not know is forwarded as sent', async () => {
       const raw = '{"model":"my-own-lora","messages":[{"role":"user","content":"Hi"}],"temperature":0.7,"max_tokens":5}';
       await fetch(`${fixture.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-key-0001' }, body: raw });
