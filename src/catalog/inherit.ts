@@ -65,7 +65,9 @@ export function inheritFromBase(body: JsonObject, route: Route, stated?: string)
     delete next[from];
     const own = next[to];
     if (own !== undefined && own !== null) {
-      decisions.push({ param: from, requested, applied: undefined, rule: 'renamed', base: family, reason: `the base model ${family} takes ${to} instead of ${from}: the client's own ${to} (${JSON.stringify(own)}) stands` });
+      // Only a number is quoted: the reason is kept in traces, and the value is the client's.
+      const shown = typeof own === 'number' ? ` (${own})` : '';
+      decisions.push({ param: from, requested, applied: undefined, rule: 'renamed', base: family, reason: `the base model ${family} takes ${to} instead of ${from}: the client's own ${to}${shown} stands` });
       continue;
     }
     next[to] = requested;
