@@ -41,7 +41,7 @@ function refusalReason(refusal: Refusal, value: unknown, family: string, effort:
   const { param } = refusal;
   if (refusal.unlessEffort !== undefined) {
     if (effort.value === refusal.unlessEffort) return undefined;
-    const whose = effort.sent ? `this request's is ${effort.value}` : `this request names none, and ${family}'s default is ${effort.value ?? 'not none'}`;
+    const whose = effort.sent ? `this request's is ${effort.value}` : `this request sets no reasoning effort, and ${family}'s default is ${effort.value ?? 'not none'}`;
     return `the base model ${family} accepts ${param} only with reasoning effort ${refusal.unlessEffort}; ${whose}`;
   }
   if (Object.hasOwn(refusal, 'only') && sameJson(value, refusal.only)) return undefined;

@@ -97,7 +97,7 @@ describe('conditional refusals', () => {
     const sent = inheritFromBase({ model: 'gpt-5.1', messages, temperature: 0.2, reasoning_effort: 'high' }, 'chat');
     expect(sent.decisions).toEqual([{ param: 'temperature', requested: 0.2, applied: undefined, rule: 'unsupported', base: 'gpt-5.1', reason: "the base model gpt-5.1 accepts temperature only with reasoning effort none; this request's is high" }]);
     const defaulted = inheritFromBase({ model: 'gpt-5.5', messages, temperature: 0.2 }, 'chat');
-    expect(defaulted.decisions[0]?.reason).toBe("the base model gpt-5.5 accepts temperature only with reasoning effort none; this request names none, and gpt-5.5's default is medium");
+    expect(defaulted.decisions[0]?.reason).toBe("the base model gpt-5.5 accepts temperature only with reasoning effort none; this request sets no reasoning effort, and gpt-5.5's default is medium");
   });
 
   it('a value the model takes as its only one is forwarded: temperature 1, presence_penalty 0', () => {
