@@ -1,7 +1,6 @@
 // The routes that run a model (chat completions, responses, completions): the request's policy
 // is applied before it is forwarded. Each request is observed (src/observe/observation.ts).
 import type { Context } from 'hono';
-import { inheritFromBase } from '../catalog/inherit.ts';
 import { gatewayError, type GatewayError } from '../errors.ts';
 import { applyPolicy } from '../policy/apply.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
@@ -10,6 +9,7 @@ import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
 import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
+import { inheritStep } from './inherit-step.ts';
 import { noteError, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
 
 const decoder = new TextDecoder();
@@ -88,12 +88,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       }
     }
     // Contract §7: what the base model refuses goes, after the policy's rules, with or without a policy.
-    const inherited = config.MODEL_CATALOG ? inheritFromBase(outgoing.body, route.route, resolution?.policy.base) : undefined;
-    if (inherited?.changed === true) {
-      observation.inherited(inherited.decisions);
-      changed = true;
-      outgoing = { bytes: encoder.encode(JSON.stringify(inherited.body)), body: inherited.body, usageAdded: false };
-    }
+    ({ outgoing, changed } = inheritStep(config, route.route, { outgoing, changed }, resolution?.policy.base, observation));
     // Only under a policy: a model no policy governs is forwarded exactly as sent (an
     // OpenAI-compatible server might not know stream_options).
     if (policyName !== undefined) outgoing = requestUsage(route, outgoing, changed);
