@@ -104,7 +104,9 @@ async function run(args: string[], io: Io): Promise<number> {
   if (found.kind === 'none') summary.push('  no system message');
   if (draft.refused !== undefined) summary.push(`  no ${draft.refused.params.join(', ')} rule: ${model} is based on ${draft.refused.family}, which does not accept ${draft.refused.params.length > 1 ? 'them' : 'it'}; the gateway removes ${draft.refused.params.length > 1 ? 'them' : 'it'} from requests`);
   for (const persona of draft.personas) summary.push(`  persona ${persona.name}: ${describeMessage(persona.message, found.total)}`);
-  summary.push(`next: temperance sweep --model ${draft.personas[0]?.name ?? model} --prompts PROMPTS.jsonl`);
+  // A base that refuses temperature leaves nothing to sweep (sweep says so too).
+  if (draft.refused?.params.includes('temperature') === true) summary.push(`next: temperance explain --model ${draft.personas[0]?.name ?? model} shows what requests become`);
+  else summary.push(`next: temperance sweep --model ${draft.personas[0]?.name ?? model} --prompts PROMPTS.jsonl`);
   io.out(`${summary.join('\n')}\n`);
   return 0;
 }

@@ -57,6 +57,8 @@ describe('temperance init', () => {
     const { text, set } = await loadWritten(dir, 'triage');
     expect(text).toContain('# No temperature or top_p rule: this model is based on o4-mini, which does not accept');
     expect(text).not.toContain('sampling:');
+    expect(run.stdout).toContain(`next: temperance explain --model ${model}`);
+    expect(run.stdout).not.toContain('temperance sweep');
     expect(set.resolve(model)?.policy).toMatchObject({ sampling: {}, system: { text: SUPPORT } });
   });
 
