@@ -44,8 +44,14 @@ const EFFORT_MATRIX: Source = {
 const FINE_TUNING_GUIDE: Source = {
   url: 'https://platform.openai.com/docs/guides/fine-tuning',
   read: READ,
-  says: 'Fine-tunable base models: gpt-4.1-2025-04-14, gpt-4.1-mini-2025-04-14, gpt-4.1-nano-2025-04-14, gpt-4o-2024-08-06, gpt-4o-mini-2024-07-18, gpt-3.5-turbo-0125 (supervised), o4-mini-2025-04-16 (reinforcement). Non-reasoning chat models take every sampling parameter and max_tokens.',
+  says: 'Supervised fine-tuning bases: gpt-4.1-2025-04-14, gpt-4.1-mini-2025-04-14, gpt-4.1-nano-2025-04-14, gpt-4o-2024-08-06, gpt-4o-mini-2024-07-18, gpt-3.5-turbo-0125 (and -1106, -0613). These are not reasoning models: the reasoning limitations (and max_tokens being incompatible) concern o-series and gpt-5 only.',
   via: 'the openai-tools crate (docs.rs) FineTuningModel list, which links this guide',
+};
+const REINFORCEMENT_FINE_TUNING: Source = {
+  url: 'https://developers.openai.com/api/docs/guides/reinforcement-fine-tuning',
+  read: READ,
+  says: 'Reinforcement fine-tuning adapts reasoning models only (o4-mini; Azure lists o4-mini 2025-04-16 GA and gpt-5 2025-08-07). OpenAI is winding the fine-tuning platform down; fine-tuned models stay available for inference until their bases are deprecated.',
+  via: 'stored copy; learn.microsoft.com/en-us/azure/ai-services/openai/how-to/reinforcement-fine-tuning for the model list',
 };
 
 // --- client projects' trackers ----------------------------------------------------------------
@@ -120,32 +126,32 @@ export const MODEL_CATALOG = {
   'gpt-3.5-turbo': {
     summary: 'Chat model (fine-tunable): takes every sampling parameter and max_tokens.',
     routes: NON_REASONING,
-    sources: [FINE_TUNING_GUIDE, O1_MINI_ROLES],
+    sources: [FINE_TUNING_GUIDE, MAX_TOKENS_REFERENCE, O1_MINI_ROLES],
   },
   'gpt-4o': {
     summary: 'Chat model (fine-tunable as gpt-4o-2024-08-06): takes every sampling parameter and max_tokens.',
     routes: NON_REASONING,
-    sources: [FINE_TUNING_GUIDE, O1_MINI_ROLES],
+    sources: [FINE_TUNING_GUIDE, MAX_TOKENS_REFERENCE, O1_MINI_ROLES],
   },
   'gpt-4o-mini': {
     summary: 'Chat model (fine-tunable as gpt-4o-mini-2024-07-18): takes every sampling parameter and max_tokens.',
     routes: NON_REASONING,
-    sources: [FINE_TUNING_GUIDE, O1_MINI_ROLES],
+    sources: [FINE_TUNING_GUIDE, MAX_TOKENS_REFERENCE, O1_MINI_ROLES],
   },
   'gpt-4.1': {
     summary: 'Chat model (fine-tunable as gpt-4.1-2025-04-14): takes every sampling parameter and max_tokens.',
     routes: NON_REASONING,
-    sources: [FINE_TUNING_GUIDE, O1_MINI_ROLES],
+    sources: [FINE_TUNING_GUIDE, MAX_TOKENS_REFERENCE, O1_MINI_ROLES],
   },
   'gpt-4.1-mini': {
     summary: 'Chat model (fine-tunable as gpt-4.1-mini-2025-04-14): takes every sampling parameter and max_tokens.',
     routes: NON_REASONING,
-    sources: [FINE_TUNING_GUIDE],
+    sources: [FINE_TUNING_GUIDE, MAX_TOKENS_REFERENCE],
   },
   'gpt-4.1-nano': {
     summary: 'Chat model (fine-tunable as gpt-4.1-nano-2025-04-14): takes every sampling parameter and max_tokens.',
     routes: NON_REASONING,
-    sources: [FINE_TUNING_GUIDE],
+    sources: [FINE_TUNING_GUIDE, MAX_TOKENS_REFERENCE],
   },
   o1: {
     summary: 'Reasoning model: no sampling parameters, max_completion_tokens instead of max_tokens.',
@@ -182,13 +188,13 @@ export const MODEL_CATALOG = {
     summary: 'Reasoning model (fine-tunable by reinforcement as o4-mini-2025-04-16): no sampling parameters, max_completion_tokens instead of max_tokens.',
     defaultEffort: 'medium',
     routes: REASONING,
-    sources: [REASONING_GUIDE, MAX_TOKENS_REFERENCE, FINE_TUNING_GUIDE, EFFORT_MATRIX],
+    sources: [REASONING_GUIDE, MAX_TOKENS_REFERENCE, REINFORCEMENT_FINE_TUNING, EFFORT_MATRIX],
   },
   'gpt-5': {
     summary: 'Reasoning model (gpt-5, gpt-5-pro and dated ids): no sampling parameters at any reasoning effort (it has no none), max_completion_tokens instead of max_tokens.',
     defaultEffort: 'medium',
     routes: REASONING,
-    sources: [PARAMETER_COMPATIBILITY, REASONING_EFFORT_REFERENCE, GPT5_VALUES],
+    sources: [PARAMETER_COMPATIBILITY, REASONING_EFFORT_REFERENCE, GPT5_VALUES, REINFORCEMENT_FINE_TUNING],
   },
   'gpt-5-mini': {
     summary: 'Reasoning model: as gpt-5.',
