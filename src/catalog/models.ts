@@ -16,7 +16,7 @@ const REASONING_GUIDE: Source = {
   url: 'https://platform.openai.com/docs/guides/reasoning#limitations',
   read: READ,
   says: 'Reasoning models (o-series, gpt-5) take max_completion_tokens (reasoning tokens count against it); sampling parameters are not supported. The Vercel AI SDK strips temperature, top_p, presence_penalty, frequency_penalty, logit_bias, logprobs and top_logprobs for these models citing this section.',
-  via: 'developers.openai.com/api/docs/guides/reasoning (stored copy) and vercel/ai packages/openai/src/chat/openai-chat-language-model.ts, quoted in vercel/ai#10932',
+  via: 'vercel/ai packages/openai/src/chat/openai-chat-language-model.ts, which cites this section, quoted in vercel/ai#10932; the stored copy of developers.openai.com/api/docs/guides/reasoning was read for its introduction only',
 };
 const MAX_TOKENS_REFERENCE: Source = {
   url: 'https://platform.openai.com/docs/api-reference/chat/create#chat-create-max_tokens',
