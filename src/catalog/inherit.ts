@@ -18,20 +18,6 @@ function effectiveEffort(body: JsonObject, route: Route, entry: Family): Effort 
   return typeof sent === 'string' ? { value: sent, sent: true } : { value: entry.defaultEffort, sent: false };
 }
 
-const KEPT_CHARS = 256;
-
-/**
- * A client's value as a decision keeps it (decisions go to traces and logs): whole when short,
- * else its first 256 characters of JSON and its length. A local cut until the shared bound
- * module (issue 16) lands; the value forwarded is never cut.
- */
-function bounded(value: unknown): unknown {
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? '';
-  if (text.length <= KEPT_CHARS) return value;
-  return `${text.slice(0, KEPT_CHARS)}… (${text.length} chars)`;
-}
-
 function sameJson(a: unknown, b: unknown): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
@@ -71,7 +57,7 @@ export function inheritFromBase(body: JsonObject, route: Route, stated?: string)
     const reason = refusalReason(refusal, requested, family, effort);
     if (reason === undefined) continue;
     delete next[refusal.param];
-    decisions.push({ param: refusal.param, requested: bounded(requested), applied: undefined, rule: 'unsupported', base: family, reason });
+    decisions.push({ param: refusal.param, requested, applied: undefined, rule: 'unsupported', base: family, reason });
   }
   for (const [from, to] of Object.entries(rules.renames ?? {})) {
     if (!Object.hasOwn(next, from)) continue;
@@ -81,11 +67,11 @@ export function inheritFromBase(body: JsonObject, route: Route, stated?: string)
     if (own !== undefined && own !== null) {
       // Only a number is quoted: the reason is kept in traces, and the value is the client's.
       const shown = typeof own === 'number' ? ` (${own})` : '';
-      decisions.push({ param: from, requested: bounded(requested), applied: undefined, rule: 'renamed', base: family, reason: `the base model ${family} takes ${to} instead of ${from}: the client's own ${to}${shown} stands` });
+      decisions.push({ param: from, requested, applied: undefined, rule: 'renamed', base: family, reason: `the base model ${family} takes ${to} instead of ${from}: the client's own ${to}${shown} stands` });
       continue;
     }
     next[to] = requested;
-    decisions.push({ param: from, requested: bounded(requested), applied: bounded(requested), rule: 'renamed', base: family, reason: `the base model ${family} takes ${to} instead of ${from}: sent as ${to}` });
+    decisions.push({ param: from, requested, applied: requested, rule: 'renamed', base: family, reason: `the base model ${family} takes ${to} instead of ${from}: sent as ${to}` });
   }
   return decisions.length === 0 ? unchanged : { body: next, decisions, changed: true };
 }

@@ -104,7 +104,7 @@ export class Observation {
 
   /** What the request's base model refused or renamed (src/catalog/inherit.ts), after the policy's own decisions. */
   inherited(decisions: readonly Decision[]): void {
-    this.#record.decisions.push(...decisions);
+    this.#record.decisions.push(...decisions.map(boundDecision));
     for (const decision of decisions) this.#record.parameters[decision.param] = pick(this.#requestedBody, decision.param);
   }
 

@@ -158,6 +158,14 @@ export function defineCatalogCases(runtime: Runtime): void {
       expect(policies.find((policy) => policy.name === 'clamp')).toMatchObject({ base: { id: 'gpt-4o-mini', family: 'gpt-4o-mini', inherits: {} } });
     });
 
+    it('a huge refused value goes, and its trace record keeps only its type and size', async () => {
+      const logitBias = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [String(i), -100]));
+      await fixture.openai.chat.completions.create({ model: UNGOVERNED, messages: [user], logit_bias: logitBias });
+      expect(fixture.upstream.last.json()).not.toHaveProperty('logit_bias');
+      const [decision] = (await latestRecord(fixture.gateway)).decisions;
+      expect(decision).toMatchObject({ param: 'logit_bias', rule: 'unsupported', requested: { omitted: 'object', size: 5000 } });
+    });
+
     it('a model the catalog does not know is forwarded as sent', async () => {
       const raw = '{"model":"my-own-lora","messages":[{"role":"user","content":"Hi"}],"temperature":0.7,"max_tokens":5}';
       await fetch(`${fixture.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-key-0001' }, body: raw });
