@@ -77,6 +77,14 @@ export const ConfigSchema = z
     // use the DB binding and ignore this.
     TEMPERANCE_DB: z.preprocess(unsetIfEmpty, z.string().default('.temperance/temperance.db')),
     EXPERIMENT_RETENTION_DAYS: integer(90, 1, 36_500),
+    // Contract §7: off → nothing is removed or renamed for a model's base. Booleans read too.
+    MODEL_CATALOG: z.preprocess(
+      unsetIfEmpty,
+      z
+        .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' })
+        .optional()
+        .transform((value) => value === undefined || value === 'on' || value === 'true' || value === '1'),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.GATEWAY_API_KEYS.length > 0 && env.OPENAI_API_KEY === undefined) {
