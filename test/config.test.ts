@@ -16,9 +16,16 @@ describe('parseConfig', () => {
         PORT: 8787, HOST: '127.0.0.1', POLICIES_DIR: './policies', ALLOW_ANONYMOUS: false, MAX_BODY_BYTES: 16_777_216,
         UPSTREAM_TIMEOUT_MS: 600_000, UPSTREAM_IDLE_TIMEOUT_MS: 300_000, UPSTREAM_RETRIES: 0, UPSTREAM_RETRY_MAX_DELAY_MS: 10_000, OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_HEADERS: undefined,
         OTEL_SERVICE_NAME: 'temperance', OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: false, OTEL_METRIC_EXPORT_INTERVAL: 60_000, ADMIN_API_KEY: undefined,
-        MODEL_CATALOG: true,
+        MODEL_CATALOG: true, TEMPERANCE_DB: '.temperance/temperance.db', EXPERIMENT_RETENTION_DAYS: 90,
       },
     });
+  });
+
+  it('reads the store settings: a path, postgres://… or off, and a whole number of retention days', () => {
+    const result = parseConfig({ TEMPERANCE_DB: 'postgres://u:p@db:5432/t', EXPERIMENT_RETENTION_DAYS: '30' });
+    expect(result.ok && result.config).toMatchObject({ TEMPERANCE_DB: 'postgres://u:p@db:5432/t', EXPERIMENT_RETENTION_DAYS: 30 });
+    expect(parseConfig({ EXPERIMENT_RETENTION_DAYS: '0' })).toEqual({ ok: false, errors: ['EXPERIMENT_RETENTION_DAYS: must be at least 1'] });
+    expect(parseConfig({ EXPERIMENT_RETENTION_DAYS: 'soon' })).toEqual({ ok: false, errors: ['EXPERIMENT_RETENTION_DAYS: must be a whole number'] });
   });
 
   it('treats empty values as unset, and ignores variables that are not its own', () => {
