@@ -4,8 +4,8 @@
 import type { ExperimentSummary } from '../policy/policy-set.ts';
 import type { ExperimentRows, OutcomeRow } from '../store/port.ts';
 import {
-  compareMeans, compareMedians, meanInterval, medianInterval, moments, observe, sortedCopy,
-  type Comparison, type Goal, type Interval,
+  compareMeans, compareMedians, meanInterval, medianInterval, moments, observe,
+  type Comparison, type Goal, type Interval, type Moments,
 } from './sequential.ts';
 
 type Kind = 'rate' | 'mean' | 'median';
@@ -62,18 +62,20 @@ export type ExperimentResult = {
   arms: ArmResult[];
 };
 
-/** Observations of one metric on one arm, in time order. */
-type Series = { at: number; value: number }[];
+/** Observations of one metric on one arm, in time order (two parallel lists: no object per point). */
+type Series = { times: number[]; values: number[] };
 
 const HISTORY_POINTS = 12;
+const emptySeries = (): Series => ({ times: [], values: [] });
+const EMPTY = emptySeries();
 
 function round(value: number | null): number | null {
   return value === null ? null : Math.round(value * 1e6) / 1e6;
 }
 
 function estimateOf(kind: Kind, series: Series): Estimate {
-  const values = series.map((point) => point.value);
-  const interval: Interval | null = kind === 'median' ? medianInterval(sortedCopy(values)) : meanInterval(momentsOf(values), kind === 'rate');
+  const { values } = series;
+  const interval: Interval | null = kind === 'median' ? medianInterval(values) : meanInterval(momentsOf(values), kind === 'rate');
   // A rate's interval never leaves [0, 1]: cutting it there keeps every rate it held.
   const low = interval === null ? null : kind === 'rate' ? Math.max(0, interval.low) : interval.low;
   const high = interval === null ? null : kind === 'rate' ? Math.min(1, interval.high) : interval.high;
@@ -86,23 +88,76 @@ function momentsOf(values: readonly number[]) {
   return m;
 }
 
-function compare(kind: Kind, goal: Goal, control: readonly number[], arm: readonly number[]): Comparison {
-  if (kind === 'median') return compareMedians(sortedCopy(control), sortedCopy(arm), goal);
-  return compareMeans(momentsOf(control), momentsOf(arm), goal, kind === 'rate');
+/**
+ * One series prepared for comparisons at any earlier moment: its times, and for means running
+ * sums (a prefix's moments in O(1)); for medians its values (a prefix is a subarray).
+ */
+type Prepared = { times: Float64Array; values: Float64Array; sums: Float64Array; squares: Float64Array };
+
+function prepare(series: Series): Prepared {
+  const n = series.values.length;
+  const prepared = { times: Float64Array.from(series.times), values: Float64Array.from(series.values), sums: new Float64Array(n + 1), squares: new Float64Array(n + 1) };
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < n; i += 1) {
+    const value = prepared.values[i] ?? 0;
+    sum += value;
+    squares += value * value;
+    prepared.sums[i + 1] = sum;
+    prepared.squares[i + 1] = squares;
+  }
+  return prepared;
+}
+
+/** The k-th smallest time (1-based) of two time-ordered lists together. */
+function kthTime(a: Float64Array, b: Float64Array, k: number): number {
+  // Binary search on how many come from a: the k smallest are a[0..i) and b[0..k-i).
+  let low = Math.max(0, k - b.length);
+  let high = Math.min(k, a.length);
+  while (low < high) {
+    const i = (low + high) >>> 1;
+    if ((a[i] ?? Infinity) < (b[k - i - 1] ?? -Infinity)) low = i + 1;
+    else high = i;
+  }
+  return Math.max(a[low - 1] ?? -Infinity, b[k - low - 1] ?? -Infinity);
+}
+
+/** How many of the series' points are at or before `time` (the series is in time order). */
+function countUntil(times: Float64Array, time: number): number {
+  let low = 0;
+  let high = times.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((times[mid] ?? Infinity) <= time) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function prefixMoments(series: Prepared, n: number): Moments {
+  return { n, sum: series.sums[n] ?? 0, sumSquares: series.squares[n] ?? 0 };
+}
+
+/** Control vs arm over the first `a` and `b` observations of each. */
+function compare(kind: Kind, goal: Goal, control: Prepared, arm: Prepared, a: number, b: number): Comparison {
+  if (kind === 'median') return compareMedians(control.values.subarray(0, a), arm.values.subarray(0, b), goal);
+  return compareMeans(prefixMoments(control, a), prefixMoments(arm, b), goal, kind === 'rate');
 }
 
 /** The comparison now and at up to HISTORY_POINTS earlier moments (evenly spaced by observation count). */
-function versus(kind: Kind, goal: Goal, control: Series, arm: Series): VersusControl {
-  const now = compare(kind, goal, control.map((p) => p.value), arm.map((p) => p.value));
-  const times = [...control, ...arm].map((point) => point.at).sort((a, b) => a - b);
+function versus(kind: Kind, goal: Goal, controlSeries: Series, armSeries: Series): VersusControl {
+  const control = prepare(controlSeries);
+  const arm = prepare(armSeries);
+  const now = compare(kind, goal, control, arm, control.times.length, arm.times.length);
+  const total = control.times.length + arm.times.length;
   const history: HistoryPoint[] = [];
-  const steps = Math.min(HISTORY_POINTS, times.length);
+  const steps = Math.min(HISTORY_POINTS, total);
   for (let step = 1; step <= steps; step += 1) {
-    const at = times[Math.ceil((step * times.length) / steps) - 1] ?? 0;
-    const a = control.filter((point) => point.at <= at).map((point) => point.value);
-    const b = arm.filter((point) => point.at <= at).map((point) => point.value);
-    const c = compare(kind, goal, a, b);
-    history.push({ at, n: a.length + b.length, difference: round(c.difference), low: round(c.low), high: round(c.high) });
+    const at = kthTime(control.times, arm.times, Math.ceil((step * total) / steps));
+    const a = countUntil(control.times, at);
+    const b = countUntil(arm.times, at);
+    const c = compare(kind, goal, control, arm, a, b);
+    history.push({ at, n: a + b, difference: round(c.difference), low: round(c.low), high: round(c.high) });
   }
   return { difference: round(now.difference), low: round(now.low), high: round(now.high), verdict: now.verdict, goal, history };
 }
@@ -125,28 +180,30 @@ export function experimentResults(summary: ExperimentSummary, rows: ExperimentRo
   }
 
   const seriesOf = (arm: string): Map<string, Series> => {
-    const series = new Map<string, Series>([...definitions.keys()].map((name) => [name, []]));
+    const entries = [...definitions].map(([name, definition]) => ({ name, definition, series: emptySeries() }));
     for (const row of counted) {
       if (row.arm !== arm) continue;
-      for (const [name, definition] of definitions) {
+      for (const { definition, series } of entries) {
         const value = definition.value(row);
-        if (value !== undefined) series.get(name)?.push({ at: row.at, value });
+        if (value === undefined) continue;
+        series.times.push(row.at);
+        series.values.push(value);
       }
     }
-    return series;
+    return new Map(entries.map(({ name, series }) => [name, series]));
   };
   const controlSeries = seriesOf(summary.control);
 
   const arms = summary.arms.map((arm): ArmResult => {
     const series = arm.name === summary.control ? controlSeries : seriesOf(arm.name);
     const estimates: Record<string, Estimate> = {};
-    for (const [name, definition] of definitions) estimates[name] = estimateOf(definition.kind, series.get(name) ?? []);
+    for (const [name, definition] of definitions) estimates[name] = estimateOf(definition.kind, series.get(name) ?? EMPTY);
     const builtIn = (name: BuiltInMetric) => estimates[name]?.estimate ?? null;
     const metrics: ArmResult['metrics'] = {};
     for (const name of Object.keys(summary.metrics)) metrics[name] = { n: estimates[name]?.n ?? 0, mean: estimates[name]?.estimate ?? null };
     const versusControl: Record<string, VersusControl> = {};
     if (arm.name !== summary.control) {
-      for (const [name, definition] of definitions) versusControl[name] = versus(definition.kind, definition.goal, controlSeries.get(name) ?? [], series.get(name) ?? []);
+      for (const [name, definition] of definitions) versusControl[name] = versus(definition.kind, definition.goal, controlSeries.get(name) ?? EMPTY, series.get(name) ?? EMPTY);
     }
     return {
       name: arm.name,

@@ -107,11 +107,42 @@ export function meanInterval(m: Moments, boolean: boolean): Interval | null {
 // z for a two-sided 95% interval: McKean and Schrader's order statistics.
 const Z = 1.959963984540054;
 
-/** The median of sorted values. */
-function medianOfSorted(sorted: ArrayLike<number>): number {
-  const n = sorted.length;
-  const mid = Math.floor(n / 2);
-  return n % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+/** a[i], as a number (typed arrays hold numbers; the index is always in range here). */
+function at(a: Float64Array, i: number): number {
+  return a[i] ?? Number.NaN;
+}
+
+/**
+ * Moves the k-th smallest value of a[left..right] to a[k] (Hoare's quickselect, median-of-three
+ * pivot): O(n) on average, where sorting would be O(n log n) — the results page computes
+ * medians of every arm at a dozen moments in time.
+ */
+function select(a: Float64Array, k: number): number {
+  let left = 0;
+  let right = a.length - 1;
+  while (right > left) {
+    const x = at(a, left);
+    const y = at(a, (left + right) >>> 1);
+    const z = at(a, right);
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (at(a, i) < pivot) i += 1;
+      while (at(a, j) > pivot) j -= 1;
+      if (i <= j) {
+        const swap = at(a, i);
+        a[i] = at(a, j);
+        a[j] = swap;
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return at(a, k);
 }
 
 /**
@@ -119,22 +150,27 @@ function medianOfSorted(sorted: ArrayLike<number>): number {
  * order-statistic standard error ("A comparison of methods for studentizing the sample
  * median", 1984): SE = (X(n−c+1) − X(c)) / (2z), c = round((n+1)/2 − z·√(n/4)). It needs no
  * density estimate; the sample median is asymptotically normal, so the mixture boundary above
- * applies to it as to a mean (an approximation, documented in docs/experiments.md).
+ * applies to it as to a mean (an approximation, documented in docs/outcomes.md). Values in any
+ * order.
  */
-export function medianAndVariance(sorted: ArrayLike<number>): { median: number; variance: number } | null {
-  const n = sorted.length;
+export function medianAndVariance(values: ArrayLike<number>): { median: number; variance: number } | null {
+  const n = values.length;
   if (n === 0) return null;
-  const median = medianOfSorted(sorted);
+  const a = Float64Array.from(values);
+  const mid = Math.floor(n / 2);
+  const upper = select(a, mid);
+  const median = n % 2 === 1 ? upper : (select(a, mid - 1) + upper) / 2;
   const c = Math.max(1, Math.round((n + 1) / 2 - Z * Math.sqrt(n / 4)));
-  const se = ((sorted[n - c] ?? median) - (sorted[c - 1] ?? median)) / (2 * Z);
+  const se = (select(a, n - c) - select(a, c - 1)) / (2 * Z);
   return { median, variance: se * se };
 }
 
+/** A sorted copy (tests; the functions here take values in any order). */
 export function sortedCopy(values: readonly number[]): Float64Array {
   return Float64Array.from(values).sort();
 }
 
-/** An arm's median against the control's (arm − control); inputs sorted ascending. */
+/** An arm's median against the control's (arm − control); values in any order. */
 export function compareMedians(control: ArrayLike<number>, arm: ArrayLike<number>, goal: Goal): Comparison {
   const a = medianAndVariance(control);
   const b = medianAndVariance(arm);
@@ -145,10 +181,10 @@ export function compareMedians(control: ArrayLike<number>, arm: ArrayLike<number
 }
 
 /** One arm's median with its interval (same approximation). */
-export function medianInterval(sorted: ArrayLike<number>): Interval | null {
-  const m = medianAndVariance(sorted);
+export function medianInterval(values: ArrayLike<number>): Interval | null {
+  const m = medianAndVariance(values);
   if (m === null) return null;
-  if (sorted.length < MIN_N) return { estimate: m.median, low: m.median, high: m.median };
-  const width = halfWidth(m.variance, RHO2 * m.variance * sorted.length);
+  if (values.length < MIN_N) return { estimate: m.median, low: m.median, high: m.median };
+  const width = halfWidth(m.variance, RHO2 * m.variance * values.length);
   return { estimate: m.median, low: m.median - width, high: m.median + width };
 }
