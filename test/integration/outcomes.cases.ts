@@ -97,6 +97,10 @@ export function defineOutcomeCases(runtime: Runtime): void {
       expect(tooMany.status).toBe(400);
       const longId = await feedback(gateway, { request_id: 'x'.repeat(300), metric: 'resolved', value: true });
       expect(await longId.json()).toMatchObject({ error: { param: 'request_id' } });
+      // The body is bounded: a client cannot make the gateway read megabytes of feedback.
+      const huge = await feedback(gateway, { request_id: 'a', metric: 'resolved', value: true, padding: 'x'.repeat(1_100_000) });
+      expect(huge.status).toBe(413);
+      expect((await trial(gateway)).unmatched_feedback).toBe(before.unmatched_feedback);
     });
 
     it('the health route shows the store', async () => {
