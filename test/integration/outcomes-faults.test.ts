@@ -88,8 +88,20 @@ describe('store faults on Node', () => {
         const openai = client(gateway);
         expect(await send(openai, 5, 'up')).toEqual(Array(5).fill(200));
         await expect.poll(() => requestsCounted(gateway), { timeout: 10_000 }).toBe(5);
+        // Feedback through the gateway into Postgres, counted in the results.
+        const { response } = await openai.chat.completions.create({ model: TRIAL, messages: [{ role: 'user', content: 'hi' }], user: 'pg-feedback' }).withResponse();
+        const id = response.headers.get('x-temperance-request-id') ?? '';
+        const posted = await fetch(`${gateway.url}/_temperance/feedback`, { method: 'POST', body: JSON.stringify({ request_id: id, metric: 'resolved', value: true }) });
+        expect(posted.status).toBe(202);
+        const resolved = async () => {
+          const body = (await (await fetch(`${gateway.url}/_temperance/experiments.json`)).json()) as { experiments: { name: string; arms: { metrics: Record<string, { n: number }> }[] }[] };
+          return body.experiments.find((e) => e.name === 'trial-temperature')?.arms.reduce((sum, arm) => sum + (arm.metrics.resolved?.n ?? 0), 0);
+        };
+        await expect.poll(resolved, { timeout: 10_000 }).toBe(1);
 
         await pg.stop();
+        // Feedback needs the store: a clear 503 while it is down, nothing half-stored.
+        expect((await fetch(`${gateway.url}/_temperance/feedback`, { method: 'POST', body: JSON.stringify({ request_id: id, metric: 'resolved', value: false }) })).status).toBe(503);
         expect(await send(openai, 6, 'down')).toEqual(Array(6).fill(200));
         await expect.poll(async () => (await health(gateway)).store.dropped, { timeout: 20_000 }).toBe(6);
         expect(gateway.output()).toContain('store: outcome records dropped');
@@ -100,7 +112,7 @@ describe('store faults on Node', () => {
         // The first write after the restart may still meet a dead pooled connection: send until one lands.
         await expect.poll(async () => {
           await send(openai, 1, `back-${Date.now()}`);
-          return (await requestsCounted(gateway)) > 5;
+          return (await requestsCounted(gateway)) > 6;
         }, { timeout: 30_000, interval: 500 }).toBe(true);
         expect((await health(gateway)).store.kind).toBe('postgres');
         expect(gateway.output()).not.toContain('temperance-test');
