@@ -40,7 +40,7 @@ describe('the Node server under hostile traffic', () => {
       cwd: root,
       // glibc raises its mmap threshold after large frees, then keeps freed body buffers in its
       // heap: fixing the threshold returns them to the system, so RSS shows what is kept.
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', OPENAI_BASE_URL: upstreamUrl, NODE_NO_WARNINGS: '1', MALLOC_MMAP_THRESHOLD_: '131072' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', OPENAI_BASE_URL: upstreamUrl, TEMPERANCE_DB: 'off', NODE_NO_WARNINGS: '1', MALLOC_MMAP_THRESHOLD_: '131072' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     url = `http://127.0.0.1:${port}`;
