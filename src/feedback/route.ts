@@ -60,6 +60,7 @@ export function feedbackRoute(deps: GatewayDeps) {
     if (!parsed.ok) return errorResponse(parsed.error);
     try {
       await store.port.upsertFeedback(parsed.rows);
+      store.feedbackWrites += 1;
     } catch (error) {
       deps.log?.(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'store: feedback not stored', store: store.port.kind, error: errorKind(error) }));
       return errorResponse(gatewayError('store_unavailable', 'The store did not take the feedback; nothing was stored. Try again later.'));

@@ -128,7 +128,8 @@ async function load() {
   } catch (error) { state.textContent = 'could not load experiments.json'; }
 }
 load();
-setInterval(load, 30000);
+// Only while someone looks: a hidden tab does not make the gateway recompute.
+setInterval(() => { if (document.visibilityState === 'visible') load(); }, 30000);
 `;
 
 export function experimentsPage(): string {

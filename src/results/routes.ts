@@ -5,6 +5,7 @@ import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
 import { experimentResults, type ExperimentResult } from '../stats/results.ts';
 import { errorKind } from '../store/write-behind.ts';
 import { PAGE_SECURITY_HEADERS } from '../admin/trace-page.ts';
+import { ResultsCache } from './cache.ts';
 import { experimentsPage } from './page.ts';
 
 export const NO_STORE_HELP =
@@ -15,6 +16,7 @@ export type ExperimentsJson =
   | { store: null; message: string; experiments: { name: string; policy: string; control: string; arms: { name: string; weight: number }[] }[] };
 
 export function experimentRoutes(app: Hono<GatewayEnv>, prefix: string, deps: GatewayDeps): void {
+  const cache = new ResultsCache<ExperimentsJson>();
   app.get(`${prefix}/experiments.json`, async (c) => {
     const set = deps.policies();
     const store = deps.store;
@@ -28,12 +30,16 @@ export function experimentRoutes(app: Hono<GatewayEnv>, prefix: string, deps: Ga
     }
     const all = c.req.query('all') === 'true';
     try {
-      // What finished a moment ago is still in the queue: the page should count it.
-      await store.outcomes.flush();
-      const unmatched = await store.port.unmatchedFeedback();
-      const experiments = await Promise.all(set.experiments.map(async (e) => experimentResults(e, await store.port.readExperiment(e.name), unmatched, all)));
-      const body: ExperimentsJson = { store: store.port.kind, experiments };
-      return c.json(body, 200, { 'cache-control': 'no-store' });
+      // A new policy set or new feedback is a new key: cached results never hide either.
+      const { value, ageMs } = await cache.get(`${all}:${set.loadedAt}:${store.feedbackWrites}`, async () => {
+        // What finished a moment ago is still in the queue: the page should count it.
+        await store.outcomes.flush();
+        const unmatched = await store.port.unmatchedFeedback();
+        const experiments = await Promise.all(set.experiments.map(async (e) => experimentResults(e, await store.port.readExperiment(e.name), unmatched, all)));
+        return { store: store.port.kind, experiments };
+      });
+      // How old these results are (large experiments are recomputed at most every few seconds).
+      return c.json(value, 200, { 'cache-control': 'no-store', 'x-temperance-results-age-ms': String(ageMs) });
     } catch (error) {
       deps.log?.(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'store: results not read', store: store.port.kind, error: errorKind(error) }));
       return errorResponse(gatewayError('store_unavailable', 'The store did not answer; try again later.'));

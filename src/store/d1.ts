@@ -4,7 +4,7 @@
 // parameters per statement, so each row is one statement and a batch is one db.batch() — D1
 // runs a batch as one transaction (all or nothing).
 import type { StorePort } from './port.ts';
-import { FeedbackRowSchema, outcomeValues, OutcomeRowSchema } from './rows.ts';
+import { feedbackFromDb, outcomeFromDb, outcomeValues } from './rows.ts';
 import { COUNT_UNMATCHED, INSERT_OUTCOME, PURGE_FEEDBACK, PURGE_OUTCOMES, SELECT_FEEDBACK, SELECT_OUTCOMES, UPSERT_FEEDBACK } from './sql.ts';
 
 /** The part of D1's binding this adapter uses (workers-types' D1Database, structurally). */
@@ -41,8 +41,8 @@ export function d1Store(binding: unknown): StorePort | undefined {
       await db.batch(rows.map((row) => db.prepare(UPSERT_FEEDBACK).bind(row.request_id, row.metric, row.value, row.at)));
     },
     async readExperiment(experiment) {
-      const outcomes = (await db.prepare(SELECT_OUTCOMES).bind(experiment).all()).results.map((row) => OutcomeRowSchema.parse(row));
-      const feedback = (await db.prepare(SELECT_FEEDBACK).bind(experiment).all()).results.map((row) => FeedbackRowSchema.parse(row));
+      const outcomes = (await db.prepare(SELECT_OUTCOMES).bind(experiment).all()).results.map(outcomeFromDb);
+      const feedback = (await db.prepare(SELECT_FEEDBACK).bind(experiment).all()).results.map(feedbackFromDb);
       return { outcomes, feedback };
     },
     async unmatchedFeedback() {

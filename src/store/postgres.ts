@@ -6,7 +6,7 @@
 import postgres from 'postgres';
 import { readMigrations } from './migrations.ts';
 import type { StorePort } from './port.ts';
-import { FeedbackRowSchema, outcomeValues, OutcomeRowSchema } from './rows.ts';
+import { feedbackFromDb, outcomeFromDb, outcomeValues } from './rows.ts';
 import { COUNT_UNMATCHED, INSERT_OUTCOME, numbered, PURGE_FEEDBACK, PURGE_OUTCOMES, SELECT_FEEDBACK, SELECT_OUTCOMES, UPSERT_FEEDBACK } from './sql.ts';
 
 // Any fixed number: every temperance instance asks for the same lock.
@@ -49,8 +49,8 @@ export function openPostgresStore(url: string): StorePort {
       });
     },
     async readExperiment(experiment) {
-      const outcomes = (await sql.unsafe(numbered(SELECT_OUTCOMES), [experiment])).map((row) => OutcomeRowSchema.parse(row));
-      const feedback = (await sql.unsafe(numbered(SELECT_FEEDBACK), [experiment])).map((row) => FeedbackRowSchema.parse(row));
+      const outcomes = (await sql.unsafe(numbered(SELECT_OUTCOMES), [experiment])).map(outcomeFromDb);
+      const feedback = (await sql.unsafe(numbered(SELECT_FEEDBACK), [experiment])).map(feedbackFromDb);
       return { outcomes, feedback };
     },
     async unmatchedFeedback() {

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { readMigrations } from './migrations.ts';
 import type { StorePort } from './port.ts';
-import { FeedbackRowSchema, outcomeValues, OutcomeRowSchema } from './rows.ts';
+import { feedbackFromDb, outcomeFromDb, outcomeValues } from './rows.ts';
 import { COUNT_UNMATCHED, INSERT_OUTCOME, PURGE_FEEDBACK, PURGE_OUTCOMES, SELECT_FEEDBACK, SELECT_OUTCOMES, UPSERT_FEEDBACK } from './sql.ts';
 
 export type SqliteOptions = { busyTimeoutMs?: number; readOnly?: boolean };
@@ -56,8 +56,8 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
       });
     },
     async readExperiment(experiment) {
-      const outcomes = db.prepare(SELECT_OUTCOMES).all(experiment).map((row) => OutcomeRowSchema.parse(row));
-      const feedback = db.prepare(SELECT_FEEDBACK).all(experiment).map((row) => FeedbackRowSchema.parse(row));
+      const outcomes = db.prepare(SELECT_OUTCOMES).all(experiment).map(outcomeFromDb);
+      const feedback = db.prepare(SELECT_FEEDBACK).all(experiment).map(feedbackFromDb);
       return { outcomes, feedback };
     },
     async unmatchedFeedback() {

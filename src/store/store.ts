@@ -11,6 +11,8 @@ export type Store = {
   outcomes: WriteBehind<OutcomeRow>;
   /** Workers: the queue is flushed after each request inside waitUntil; Node flushes on a timer. */
   flushAfterEachRequest: boolean;
+  /** Feedback stored through this gateway so far: cached results older than a change are not served. */
+  feedbackWrites: number;
 };
 
 export type StoreHealth = {
@@ -51,7 +53,7 @@ export function createStore(port: StorePort, options: StoreOptions): Store {
     ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
     ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
   });
-  return { port, outcomes, flushAfterEachRequest: options.flushAfterEachRequest };
+  return { port, outcomes, flushAfterEachRequest: options.flushAfterEachRequest, feedbackWrites: 0 };
 }
 
 export function storeHealth(store: Store): StoreHealth {

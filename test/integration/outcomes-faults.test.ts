@@ -105,8 +105,8 @@ describe('store faults on Node', () => {
         expect(await send(openai, 6, 'down')).toEqual(Array(6).fill(200));
         await expect.poll(async () => (await health(gateway)).store.dropped, { timeout: 20_000 }).toBe(6);
         expect(gateway.output()).toContain('store: outcome records dropped');
-        // Results need the store: a clear 503, not a hang.
-        expect((await fetch(`${gateway.url}/_temperance/experiments.json`)).status).toBe(503);
+        // Results need the store: a clear 503, not a hang (once results cached from before have aged).
+        await expect.poll(async () => (await fetch(`${gateway.url}/_temperance/experiments.json`)).status, { timeout: 15_000 }).toBe(503);
 
         await pg.start();
         // The first write after the restart may still meet a dead pooled connection: send until one lands.
