@@ -1,6 +1,7 @@
 // What the policy engine did to one request, for headers, traces, logs and `temperance explain`.
 
-export type DecisionRule = 'default' | 'clamp' | 'fixed' | 'drop' | 'system' | 'alias';
+// unsupported, renamed: what the request's base model refuses or renames (src/catalog/inherit.ts).
+export type DecisionRule = 'default' | 'clamp' | 'fixed' | 'drop' | 'system' | 'alias' | 'unsupported' | 'renamed';
 
 export type Decision = {
   param: string;
@@ -13,6 +14,8 @@ export type Decision = {
   reason?: string;
   /** The layer the rule came from when it is not the file's own: a persona's or an experiment arm's. */
   layer?: 'persona' | 'arm';
+  /** unsupported and renamed: the catalog family of the request's base model (`o4-mini`). */
+  base?: string;
 };
 
 export type JsonObject = Record<string, unknown>;

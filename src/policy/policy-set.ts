@@ -25,6 +25,8 @@ export type Policy = {
   layers?: Readonly<Record<string, Layer>>;
   /** The experiment that splits this policy's requests between arms (never on an arm's own policy). */
   experiment?: LoadedExperiment;
+  /** The file's `base:`, when it states the base model its id does not reveal (contract §7). */
+  base: string | undefined;
 };
 
 /** One inheritance, three layers: the file, a persona over it, an experiment's arm over either. */
@@ -179,11 +181,12 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       outOfRange: data.out_of_range,
       system: data.system,
       aliases: data.aliases ?? [],
+      base: data.base,
     };
-    const base = withExperiment(rules, data.experiment, digest);
-    policies.push(base);
-    claim(data.model, file, 'model', { policy: base, via: base.pattern ? 'pattern' : 'exact' });
-    for (const alias of base.aliases) claim(alias, file, 'aliases', { policy: base, via: 'alias' });
+    const own = withExperiment(rules, data.experiment, digest);
+    policies.push(own);
+    claim(data.model, file, 'model', { policy: own, via: own.pattern ? 'pattern' : 'exact' });
+    for (const alias of own.aliases) claim(alias, file, 'aliases', { policy: own, via: 'alias' });
     for (const persona of personaPolicies(file, rules, digest)) {
       policies.push(persona);
       for (const name of persona.aliases) claim(name, file, `personas.${name}`, { policy: persona, via: 'persona' });

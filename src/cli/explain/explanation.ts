@@ -1,5 +1,7 @@
 // What the gateway would do with one request, computed with its own engine (resolve, then
 // applyPolicy) and no network: the data `temperance explain` prints.
+import { resolveBase } from '../../catalog/base.ts';
+import { inheritFromBase } from '../../catalog/inherit.ts';
 import { errorBody, ERROR_KINDS, type ErrorBody } from '../../errors.ts';
 import { applyPolicy } from '../../policy/apply.ts';
 import type { Decision, JsonObject } from '../../policy/decision.ts';
@@ -35,6 +37,9 @@ export type Explanation = {
     /** forced: --arm; unit: --unit or the body's sticky field; none: no unit, each request draws by weight (the control is shown). */
     chosenBy: 'forced' | 'unit' | 'none';
   };
+  /** The request's base model and its catalog family (null: the id reveals none); `stated` when a policy's base: says it. */
+  base: { id: string; family: string | null; stated: boolean } | null;
+  /** The policy's decisions, then what the base refused or renamed (rules unsupported, renamed). */
   decisions: Decision[];
   outcome:
     | { forwarded: true; changed: boolean; body: JsonObject }
@@ -61,30 +66,41 @@ function chooseArm(experiment: LoadedExperiment, body: JsonObject, choice: ArmCh
   return { arm: experiment.arms[0], chosenBy: 'none' };
 }
 
-export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string, choice: ArmChoice = {}): Explanation {
+function describeBase(model: string, stated: string | undefined): Explanation['base'] {
+  const base = resolveBase(model, stated);
+  return base === undefined ? null : { id: base.id, family: base.family ?? null, stated: stated !== undefined };
+}
+
+/** `catalog`: false as with MODEL_CATALOG=off, when nothing is inherited from the base; `choice`: an experiment's arm or unit. */
+export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string, catalog = true, choice: ArmChoice = {}): Explanation {
   const { adapter, path } = ROUTES[route];
   const resolution = set.resolve(model);
+  // The gateway's order: the policy's rules, then what the base refuses (src/routes/governed.ts).
+  const inherit = (next: JsonObject, stated: string | undefined) => (catalog ? inheritFromBase(next, route, stated) : { body: next, decisions: [], changed: false });
   if (resolution === null) {
-    return { model, route, path, policy: null, decisions: [], outcome: { forwarded: true, changed: false, body } };
+    const inherited = inherit(body, undefined);
+    return { model, route, path, policy: null, base: describeBase(model, undefined), decisions: inherited.decisions, outcome: { forwarded: true, changed: inherited.changed, body: inherited.body } };
   }
   const { via } = resolution;
   let policy: Policy = resolution.policy;
   const summary = { name: policy.name, path: policy.path, model: policy.model, via };
-  const base = { model, route, path, policy: summary };
+  const base = describeBase(policy.pattern ? model : policy.model, policy.base);
+  const head = { model, route, path, policy: summary, base };
   let experiment: Explanation['experiment'];
   if (policy.experiment !== undefined) {
     const chosen = chooseArm(policy.experiment, body, choice);
     experiment = { name: policy.experiment.name, arms: policy.experiment.summary.arms, arm: chosen.arm?.name ?? null, chosenBy: chosen.chosenBy };
     if (chosen.arm === undefined) {
       const error = gatewayError('unknown_arm', `The experiment ${policy.experiment.name} has no arm ${JSON.stringify(choice.arm)} (${ARM_HEADER}).`);
-      return { ...base, experiment, decisions: [], outcome: { forwarded: false, status: ERROR_KINDS[error.kind].status, error: errorBody(error) } };
+      return { ...head, experiment, decisions: [], outcome: { forwarded: false, status: ERROR_KINDS[error.kind].status, error: errorBody(error) } };
     }
     policy = chosen.arm.policy;
   }
-  const withExperiment = experiment === undefined ? base : { ...base, experiment };
+  const withExperiment = experiment === undefined ? head : { ...head, experiment };
   const result = applyPolicy(body, policy, adapter);
   if (!result.ok) {
     return { ...withExperiment, decisions: result.decisions, outcome: { forwarded: false, status: ERROR_KINDS[result.error.kind].status, error: errorBody(result.error) } };
   }
-  return { ...withExperiment, decisions: result.decisions, outcome: { forwarded: true, changed: result.changed, body: result.body } };
+  const inherited = inherit(result.body, policy.base);
+  return { ...withExperiment, decisions: [...result.decisions, ...inherited.decisions], outcome: { forwarded: true, changed: result.changed || inherited.changed, body: inherited.body } };
 }
