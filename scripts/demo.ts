@@ -74,9 +74,28 @@ for (const [index, example] of examples.entries()) {
   console.log(`  why:\n${why.length > 0 ? why.join('\n') : '    - nothing to change'}`);
 }
 
+// A new user with no policy at all: the base model's catalog entry still applies (contract §7).
+const empty = await mkdtemp(join(tmpdir(), 'temperance-demo-'));
+const bare = await startNodeServer({ OPENAI_BASE_URL: upstreamUrl, PORT: '0', POLICIES_DIR: empty, TEMPERANCE_DB: 'off' }, () => {}, { watch: false });
+if (!bare.ok) {
+  console.error(bare.errors.join('\n'));
+  process.exit(1);
+}
+const noPolicy = { model: 'ft:o4-mini-2025-04-16:acme:triage:4kL', temperature: 0.7, max_tokens: 500, messages: [{ role: 'user' as const, content: 'Triage this ticket.' }] };
+console.log(`\n${examples.length + 1}. No policy at all: a reasoning fine-tune asked for temperature and max_tokens\n  client sent:\n${show(noPolicy)}`);
+const straight = new OpenAI({ baseURL: upstreamUrl, apiKey: 'sk-demo-not-a-real-key', maxRetries: 0 });
+const refusal = await straight.chat.completions.create(noPolicy).then(() => undefined, (error: unknown) => error);
+console.log(`  sent straight to the upstream: ${refusal instanceof APIError ? `${refusal.status} ${refusal.code ?? ''}: ${refusal.message}` : 'accepted'}`);
+const viaBare = new OpenAI({ baseURL: `${bare.gateway.url}/v1`, apiKey: 'sk-demo-not-a-real-key', maxRetries: 0 });
+const answer = await viaBare.chat.completions.create(noPolicy);
+console.log(`  through the gateway: ${JSON.stringify(answer.choices[0]?.message.content)}\n  upstream received (no policy):\n${show(received.at(-1))}`);
+const traces: { decisions: { param: string; requested?: unknown; applied?: unknown; rule: string; reason?: string }[] }[] = JSON.parse(await (await fetch(`${bare.gateway.url}/_temperance/traces.json`)).text());
+console.log(`  why (GET /_temperance/traces.json):\n${(traces[0]?.decisions ?? []).map((decision) => `    - ${decision.param} ${JSON.stringify(decision.requested)} → ${decision.applied === undefined ? '(removed)' : decision.rule === 'renamed' ? '(renamed)' : JSON.stringify(decision.applied)} (${decision.rule}: ${decision.reason ?? ''})`).join('\n')}`);
+await bare.gateway.close();
+
 // An experiment (policies/support.yaml): two users, each sticky to an arm, with the arm's
 // temperature at the upstream. Neither sends a temperature: each gets their arm's default.
-console.log(`\n${examples.length + 1}. An experiment: the support bot tests a cooler default on half of its users (sticky by user)`);
+console.log(`\n${examples.length + 2}. An experiment: the support bot tests a cooler default on half of its users (sticky by user)`);
 for (const user of ['ada@example.com', 'grace@example.com']) {
   const request = { model: 'support-bot', user, messages: [{ role: 'user' as const, content: 'My parcel is late.' }] };
   const { response } = await client.chat.completions.create(request).withResponse();
@@ -89,7 +108,7 @@ console.log('  The same user gets the same arm on every request, instance and ru
 // The experiment's results: simulated users on both arms, and the application's feedback — in
 // this simulation the cool arm resolves 72% of tickets and the control 58% — then the results
 // table the page and `npx temperance experiments` show.
-console.log(`\n${examples.length + 2}. Which arm is better? 800 simulated users, each asks once; the app reports whether the ticket was resolved`);
+console.log(`\n${examples.length + 3}. Which arm is better? 800 simulated users, each asks once; the app reports whether the ticket was resolved`);
 let seed = 20261203;
 const random = () => {
   seed = (seed + 0x6d2b79f5) >>> 0;
@@ -117,25 +136,6 @@ const resultsBody: unknown = await (await fetch(`${gateway.url}/_temperance/expe
 const experiments: ExperimentResult[] = typeof resultsBody === 'object' && resultsBody !== null && 'experiments' in resultsBody && Array.isArray(resultsBody.experiments) ? resultsBody.experiments : [];
 console.log(formatResults(experiments.filter((experiment) => experiment.name === 'support-temperature')).replace(/^/gm, '  '));
 console.log(`  The page ${gateway.url}/_temperance/experiments draws the same with charts (while the gateway runs).`);
-
-// A new user with no policy at all: the base model's catalog entry still applies (contract §7).
-const empty = await mkdtemp(join(tmpdir(), 'temperance-demo-'));
-const bare = await startNodeServer({ OPENAI_BASE_URL: upstreamUrl, PORT: '0', POLICIES_DIR: empty, TEMPERANCE_DB: 'off' }, () => {}, { watch: false });
-if (!bare.ok) {
-  console.error(bare.errors.join('\n'));
-  process.exit(1);
-}
-const noPolicy = { model: 'ft:o4-mini-2025-04-16:acme:triage:4kL', temperature: 0.7, max_tokens: 500, messages: [{ role: 'user' as const, content: 'Triage this ticket.' }] };
-console.log(`\n${examples.length + 3}. No policy at all: a reasoning fine-tune asked for temperature and max_tokens\n  client sent:\n${show(noPolicy)}`);
-const straight = new OpenAI({ baseURL: upstreamUrl, apiKey: 'sk-demo-not-a-real-key', maxRetries: 0 });
-const refusal = await straight.chat.completions.create(noPolicy).then(() => undefined, (error: unknown) => error);
-console.log(`  sent straight to the upstream: ${refusal instanceof APIError ? `${refusal.status} ${refusal.code ?? ''}: ${refusal.message}` : 'accepted'}`);
-const viaBare = new OpenAI({ baseURL: `${bare.gateway.url}/v1`, apiKey: 'sk-demo-not-a-real-key', maxRetries: 0 });
-const answer = await viaBare.chat.completions.create(noPolicy);
-console.log(`  through the gateway: ${JSON.stringify(answer.choices[0]?.message.content)}\n  upstream received (no policy):\n${show(received.at(-1))}`);
-const traces: { decisions: { param: string; requested?: unknown; applied?: unknown; rule: string; reason?: string }[] }[] = JSON.parse(await (await fetch(`${bare.gateway.url}/_temperance/traces.json`)).text());
-console.log(`  why (GET /_temperance/traces.json):\n${(traces[0]?.decisions ?? []).map((decision) => `    - ${decision.param} ${JSON.stringify(decision.requested)} → ${decision.applied === undefined ? '(removed)' : decision.rule === 'renamed' ? '(renamed)' : JSON.stringify(decision.applied)} (${decision.rule}: ${decision.reason ?? ''})`).join('\n')}`);
-await bare.gateway.close();
 
 console.log(`\nThat was the gateway on Node at ${gateway.url}, in front of a stand-in upstream at ${upstreamUrl}.`);
 console.log('Point your own client at it with: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1" }) after `npm start`.');

@@ -85,9 +85,9 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
       policies: set.policies.map((policy) => ({
         name: policy.name, path: policy.path, model: policy.model, pattern: policy.pattern, aliases: policy.aliases,
         sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
-        experiment: policy.experiment === undefined ? null : describeExperiment(policy.experiment),
         // Contract §7: the base and what requests inherit from it (MODEL_CATALOG=off: nothing).
         base: describeInheritance(policy.model, policy.base), model_catalog: deps.config.MODEL_CATALOG ? 'on' : 'off',
+        experiment: policy.experiment === undefined ? null : describeExperiment(policy.experiment),
       })),
       experiments: set.experiments,
     });

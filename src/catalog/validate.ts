@@ -8,12 +8,14 @@ import type { Family } from './family.ts';
 
 export type BaseProblem = { path: (string | number)[]; message: string };
 
-type Checked = {
+type Layer = { sampling?: Sampling | undefined; system?: SystemMessage | undefined };
+/** An experiment's arms are layers too (file → persona → arm): their rules are checked alike. */
+type WithArms = { experiment?: { arms: Readonly<Record<string, Layer>> } | undefined };
+
+type Checked = Layer & WithArms & {
   model: string;
   base?: string | undefined;
-  sampling?: Sampling | undefined;
-  system?: SystemMessage | undefined;
-  personas?: Readonly<Record<string, { sampling?: Sampling | undefined; system?: SystemMessage | undefined }>> | undefined;
+  personas?: Readonly<Record<string, Layer & WithArms>> | undefined;
 };
 
 /** Whether `rule` for `param` gives the base a value it refuses on some route. */
@@ -44,7 +46,14 @@ export function baseProblems(file: Checked): BaseProblem[] {
       problems.push({ path: [...at, 'system', 'role'], message: `${file.model} is based on ${family}, which does not take ${system.role} messages` });
     }
   };
+  const arms = (at: (string | number)[], layer: WithArms) => {
+    for (const [name, arm] of Object.entries(layer.experiment?.arms ?? {})) check([...at, 'experiment', 'arms', name], arm.sampling, arm.system);
+  };
   check([], file.sampling, file.system);
-  for (const [name, persona] of Object.entries(file.personas ?? {})) check(['personas', name], persona.sampling, persona.system);
+  arms([], file);
+  for (const [name, persona] of Object.entries(file.personas ?? {})) {
+    check(['personas', name], persona.sampling, persona.system);
+    arms(['personas', name], persona);
+  }
   return problems;
 }

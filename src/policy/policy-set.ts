@@ -183,10 +183,10 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       aliases: data.aliases ?? [],
       base: data.base,
     };
-    const base = withExperiment(rules, data.experiment, digest);
-    policies.push(base);
-    claim(data.model, file, 'model', { policy: base, via: base.pattern ? 'pattern' : 'exact' });
-    for (const alias of base.aliases) claim(alias, file, 'aliases', { policy: base, via: 'alias' });
+    const own = withExperiment(rules, data.experiment, digest);
+    policies.push(own);
+    claim(data.model, file, 'model', { policy: own, via: own.pattern ? 'pattern' : 'exact' });
+    for (const alias of own.aliases) claim(alias, file, 'aliases', { policy: own, via: 'alias' });
     for (const persona of personaPolicies(file, rules, digest)) {
       policies.push(persona);
       for (const name of persona.aliases) claim(name, file, `personas.${name}`, { policy: persona, via: 'persona' });

@@ -233,12 +233,12 @@ export const PolicyFile = z
       .record(z.string().regex(PERSONA_NAME, 'a persona name has no /, * or spaces'), Persona)
       .optional()
       .meta({ description: 'Behaviours of one fine-tune, each switched on by its own system message.' }),
-    experiment: Experiment.optional().meta({ description: "Sampling arms for the file's model and aliases (or pattern)." }),
     base: z
       .string()
       .min(1, 'the base is empty')
       .optional()
       .meta({ description: 'The base model (o4-mini, gpt-4o-mini-2024-07-18, …) when the model id does not reveal it (an alias on another server, a deployment name). What the base refuses is removed from requests; a rule for it is an error.' }),
+    experiment: Experiment.optional().meta({ description: "Sampling arms for the file's model and aliases (or pattern)." }),
   })
   .superRefine((file, ctx) => {
     const pattern = isPattern(file.model);

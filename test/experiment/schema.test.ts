@@ -140,3 +140,22 @@ describe('experiments across the folder', () => {
     ]);
   });
 });
+
+describe('an arm over a base model (contract §7)', () => {
+  it('an arm\'s rule for a parameter the base refuses is an error, as the file\'s and a persona\'s are', () => {
+    const result = parsePolicyFile({
+      path: 'policies/triage.yaml',
+      text: [
+        'model: ft:o4-mini-2025-04-16:acme:triage:4kL',
+        'experiment: { arms: { control: { weight: 1 }, hot: { weight: 1, sampling: { temperature: { default: 0.9 } } } } }',
+        'personas:',
+        '  calm:',
+        '    experiment: { arms: { a: { weight: 1, sampling: { top_p: { max: 0.5 } } } } }',
+      ].join('\n'),
+    });
+    expect(result.ok ? [] : result.errors).toEqual([
+      'policies/triage.yaml: experiment.arms.hot.sampling.temperature: ft:o4-mini-2025-04-16:acme:triage:4kL is based on o4-mini, which does not accept temperature',
+      'policies/triage.yaml: personas.calm.experiment.arms.a.sampling.top_p: ft:o4-mini-2025-04-16:acme:triage:4kL is based on o4-mini, which does not accept top_p',
+    ]);
+  });
+});

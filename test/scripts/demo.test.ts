@@ -10,15 +10,15 @@ it('prints what the client sent, what the upstream received and why', async () =
   expect(stdout).toContain('"model":"ft:gpt-4o-mini-2024-07-18:acme:multi:7qRsTuV","messages":[{"role":"system","content":"You are SharkBait, a user\'s best chum."}');
   expect(stdout).toContain('temperature 0.7 → (removed) (drop)');
   expect(stdout).toContain('temperature 1.9 → 1.5 (clamp)');
+  // No policy at all: the same request fails straight and succeeds through the gateway.
+  expect(stdout).toContain("sent straight to the upstream: 400 unsupported_parameter");
+  expect(stdout).toContain('upstream received (no policy):\n    {"model":"ft:o4-mini-2025-04-16:acme:triage:4kL","messages":[{"role":"user","content":"Triage this ticket."}],"max_completion_tokens":500}');
+  expect(stdout).toContain('temperature 0.7 → (removed) (unsupported: the base model o4-mini does not accept temperature');
+  expect(stdout).toContain('max_tokens 500 → (renamed) (renamed: the base model o4-mini takes max_completion_tokens instead of max_tokens');
   // Two users on two arms of the support bot's experiment, each arm's default at the upstream.
   expect(stdout).toContain('user ada@example.com: experiment support-temperature, arm cool, the upstream received temperature 0.3');
   expect(stdout).toContain('user grace@example.com: experiment support-temperature, arm control, the upstream received temperature 0.6');
   // The experiment story: feedback favours the cool arm, and the results table says so.
   expect(stdout).toMatch(/resolved\s+\+\d+\.\d pts\s+95% interval \+\d+\.\d … \+\d+\.\d pts\s+better/);
   expect(stdout).toMatch(/error_rate\s+\+0\.0 pts.*no difference yet/);
-  // No policy at all: the same request fails straight and succeeds through the gateway.
-  expect(stdout).toContain("sent straight to the upstream: 400 unsupported_parameter");
-  expect(stdout).toContain('upstream received (no policy):\n    {"model":"ft:o4-mini-2025-04-16:acme:triage:4kL","messages":[{"role":"user","content":"Triage this ticket."}],"max_completion_tokens":500}');
-  expect(stdout).toContain('temperature 0.7 → (removed) (unsupported: the base model o4-mini does not accept temperature');
-  expect(stdout).toContain('max_tokens 500 → (renamed) (renamed: the base model o4-mini takes max_completion_tokens instead of max_tokens');
 });

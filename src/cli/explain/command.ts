@@ -64,7 +64,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const set = await loadPolicyFolder(policyDir(flags.policies, io), io);
   // As the gateway: MODEL_CATALOG=off inherits nothing from the base.
   const catalog = !['off', 'false', '0'].includes(io.env.MODEL_CATALOG ?? '');
-  const explanation = explainRequest(set, body, route, model, { arm: flags.arm, unit: flags.unit }, catalog);
+  const explanation = explainRequest(set, body, route, model, catalog, { arm: flags.arm, unit: flags.unit });
   io.out(flags.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
   return 0;
 }

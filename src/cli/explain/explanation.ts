@@ -71,8 +71,8 @@ function describeBase(model: string, stated: string | undefined): Explanation['b
   return base === undefined ? null : { id: base.id, family: base.family ?? null, stated: stated !== undefined };
 }
 
-/** `catalog`: false as with MODEL_CATALOG=off, when nothing is inherited from the base. */
-export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string, choice: ArmChoice = {}, catalog = true): Explanation {
+/** `catalog`: false as with MODEL_CATALOG=off, when nothing is inherited from the base; `choice`: an experiment's arm or unit. */
+export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string, catalog = true, choice: ArmChoice = {}): Explanation {
   const { adapter, path } = ROUTES[route];
   const resolution = set.resolve(model);
   // The gateway's order: the policy's rules, then what the base refuses (src/routes/governed.ts).
@@ -84,18 +84,19 @@ export function explainRequest(set: PolicySet, body: JsonObject, route: Route, m
   const { via } = resolution;
   let policy: Policy = resolution.policy;
   const summary = { name: policy.name, path: policy.path, model: policy.model, via };
-  const base = { model, route, path, policy: summary, base: describeBase(policy.pattern ? model : policy.model, policy.base) };
+  const base = describeBase(policy.pattern ? model : policy.model, policy.base);
+  const head = { model, route, path, policy: summary, base };
   let experiment: Explanation['experiment'];
   if (policy.experiment !== undefined) {
     const chosen = chooseArm(policy.experiment, body, choice);
     experiment = { name: policy.experiment.name, arms: policy.experiment.summary.arms, arm: chosen.arm?.name ?? null, chosenBy: chosen.chosenBy };
     if (chosen.arm === undefined) {
       const error = gatewayError('unknown_arm', `The experiment ${policy.experiment.name} has no arm ${JSON.stringify(choice.arm)} (${ARM_HEADER}).`);
-      return { ...base, experiment, decisions: [], outcome: { forwarded: false, status: ERROR_KINDS[error.kind].status, error: errorBody(error) } };
+      return { ...head, experiment, decisions: [], outcome: { forwarded: false, status: ERROR_KINDS[error.kind].status, error: errorBody(error) } };
     }
     policy = chosen.arm.policy;
   }
-  const withExperiment = experiment === undefined ? base : { ...base, experiment };
+  const withExperiment = experiment === undefined ? head : { ...head, experiment };
   const result = applyPolicy(body, policy, adapter);
   if (!result.ok) {
     return { ...withExperiment, decisions: result.decisions, outcome: { forwarded: false, status: ERROR_KINDS[result.error.kind].status, error: errorBody(result.error) } };
