@@ -1,29 +1,43 @@
-// D1 as the Worker gets it: wrangler's local D1 (workerd), reached through getPlatformProxy,
-// after `wrangler d1 migrations apply --local` (wrangler dev does not apply them itself).
-import { join } from 'node:path';
+// D1 as the Worker gets it, under a real `wrangler dev` (workerd, a local D1 migrated first by
+// `wrangler d1 migrations apply --local`, as `npm start` does): the store cases call the D1
+// adapter inside a test Worker (test/fixtures/d1-store/worker.ts) over HTTP.
 import { afterAll, beforeAll } from 'vitest';
-import { getPlatformProxy } from 'wrangler';
-import { d1Store } from '../../src/store/d1.ts';
-import type { StorePort } from '../../src/store/port.ts';
-import { d1OnlyConfig, localD1 } from '../support/d1.ts';
+import type { ExperimentRows, StorePort } from '../../src/store/port.ts';
+import { localD1 } from '../support/d1.ts';
+import { startWranglerDev, type WranglerDev } from '../support/runtimes.ts';
 import { storeCases } from './store.cases.ts';
 
-let store: StorePort | undefined;
-const cleanUps: (() => Promise<void>)[] = [];
+const CONFIG = 'test/fixtures/d1-store/wrangler.toml';
+let worker: WranglerDev | undefined;
+let cleanUp: (() => Promise<void>) | undefined;
+
 beforeAll(async () => {
-  const config = await d1OnlyConfig();
-  cleanUps.push(config.close);
-  const state = await localD1(config.path);
-  cleanUps.push(state.close);
-  const proxy = await getPlatformProxy<Record<string, unknown>>({ configPath: config.path, persist: { path: join(state.persistTo, 'v3') } });
-  cleanUps.unshift(() => proxy.dispose());
-  store = d1Store(proxy.env.DB);
+  const state = await localD1(CONFIG);
+  cleanUp = state.close;
+  worker = await startWranglerDev(['-c', CONFIG, '--persist-to', state.persistTo]);
 }, 120_000);
 afterAll(async () => {
-  for (const cleanUp of cleanUps) await cleanUp();
+  await worker?.close();
+  await cleanUp?.();
 });
 
-storeCases('D1 (local, wrangler)', async () => {
-  if (store === undefined) throw new Error('no D1 binding');
-  return store;
-});
+async function call<T>(body: Record<string, unknown>): Promise<T> {
+  if (worker === undefined) throw new Error('wrangler dev did not start');
+  const response = await fetch(worker.url, { method: 'POST', body: JSON.stringify(body) });
+  const answer = (await response.json()) as { result: T; error?: string };
+  if (answer.error !== undefined) throw new Error(answer.error);
+  return answer.result;
+}
+
+const remote: StorePort = {
+  kind: 'd1',
+  migrate: () => call<void>({ method: 'migrate' }),
+  writeOutcomes: (rows) => call<void>({ method: 'writeOutcomes', rows }),
+  upsertFeedback: (rows) => call<void>({ method: 'upsertFeedback', rows }),
+  readExperiment: (experiment) => call<ExperimentRows>({ method: 'readExperiment', experiment }),
+  unmatchedFeedback: () => call<Record<string, number>>({ method: 'unmatchedFeedback' }),
+  purge: (before) => call<{ outcomes: number; feedback: number }>({ method: 'purge', before }),
+  close: async () => {},
+};
+
+storeCases('D1 (wrangler dev)', async () => remote);

@@ -1,7 +1,7 @@
 // A local D1 as wrangler runs it (workerd, state in a temporary folder), with the migrations
 // applied by `wrangler d1 migrations apply --local` — the same command `npm start` runs.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,12 +27,4 @@ export async function localD1(config: string): Promise<{ persistTo: string; clos
   const persistTo = await mkdtemp(join(tmpdir(), 'temperance-d1-'));
   await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', persistTo]);
   return { persistTo, close: () => rm(persistTo, { recursive: true, force: true }) };
-}
-
-/** A wrangler.toml with only the D1 binding (for getPlatformProxy). */
-export async function d1OnlyConfig(): Promise<{ path: string; close: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'temperance-d1cfg-'));
-  const path = join(dir, 'wrangler.toml');
-  await writeFile(path, `name = "temperance-d1-test"\ncompatibility_date = "2026-11-01"\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "temperance"\ndatabase_id = "00000000-0000-0000-0000-000000000000"\nmigrations_dir = "${join(root, 'migrations')}"\n`);
-  return { path, close: () => rm(dir, { recursive: true, force: true }) };
 }
