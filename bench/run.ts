@@ -53,27 +53,32 @@ async function startTargets(options: RunOptions, upstreamUrl: string, workspace:
   const vars = { OPENAI_BASE_URL: `${upstreamUrl}/v1` };
   const gatewayEnv = { ...vars, POLICIES_DIR: workspace.policiesDir, PORT: '0', HOST: '127.0.0.1' };
   const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
-  const starting: Promise<Target>[] = [
-    startNodeChild(FLOOR, built('minimal-proxy'), { UPSTREAM_URL: upstreamUrl }),
-    startNodeChild(FLOOR_HONO, built('hono-proxy'), { UPSTREAM_URL: upstreamUrl }),
-    startNodeChild(GATEWAY_NODE, built('node-gateway'), gatewayEnv, profile),
-    startNodeChild(GATEWAY_NODE_10K, built('node-gateway'), { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
+  // Started one after another, so each start-up time is its own, not a share of two busy cores.
+  const starting: (() => Promise<Target>)[] = [
+    () => startNodeChild(FLOOR, built('minimal-proxy'), { UPSTREAM_URL: upstreamUrl }),
+    () => startNodeChild(FLOOR_HONO, built('hono-proxy'), { UPSTREAM_URL: upstreamUrl }),
+    () => startNodeChild(GATEWAY_NODE, built('node-gateway'), gatewayEnv, profile),
+    () => startNodeChild(GATEWAY_NODE_10K, built('node-gateway'), { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
   ];
-  if (options.compareStrip) starting.push(startNodeChild(GATEWAY_NODE_STRIPPED, './targets/node-gateway.ts', gatewayEnv));
-  if (options.compareFetch) starting.push(startNodeChild('temperance (node, global fetch)', built('node-gateway'), { ...gatewayEnv, BENCH_FETCH: 'global' }));
-  if (options.nodeFlags !== undefined) starting.push(startNodeChild(`temperance (node, ${options.nodeFlags.join(' ')})`, built('node-gateway'), gatewayEnv, options.nodeFlags));
-  if (options.beforeSrc !== undefined) starting.push(startNodeChild(`temperance (node, ${options.beforeSrc.label})`, './targets/node-gateway-at.ts', { ...gatewayEnv, BENCH_SRC: options.beforeSrc.dir }));
-  if (options.workerd) {
-    starting.push(startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, vars));
-    const bundleDir = join(workspace.dir, 'worker');
-    starting.push(buildWorkerBundle(workspace.wranglerConfig, bundleDir).then(() => startWorkerd(GATEWAY_WORKERD_DIRECT, bundleDir, { ...workspace.worker, vars })));
+  if (options.compareStrip) starting.push(() => startNodeChild(GATEWAY_NODE_STRIPPED, './targets/node-gateway.ts', gatewayEnv));
+  if (options.compareFetch) starting.push(() => startNodeChild('temperance (node, global fetch)', built('node-gateway'), { ...gatewayEnv, BENCH_FETCH: 'global' }));
+  if (options.nodeFlags !== undefined) {
+    const flags = options.nodeFlags;
+    starting.push(() => startNodeChild(`temperance (node, ${flags.join(' ')})`, built('node-gateway'), gatewayEnv, flags));
   }
-  const settled = await Promise.allSettled(starting);
-  const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed !== undefined) {
+  const before = options.beforeSrc;
+  if (before !== undefined) starting.push(() => startNodeChild(`temperance (node, ${before.label})`, './targets/node-gateway-at.ts', { ...gatewayEnv, BENCH_SRC: before.dir }));
+  if (options.workerd) {
+    starting.push(() => startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, vars));
+    const bundleDir = join(workspace.dir, 'worker');
+    starting.push(() => buildWorkerBundle(workspace.wranglerConfig, bundleDir).then(() => startWorkerd(GATEWAY_WORKERD_DIRECT, bundleDir, { ...workspace.worker, vars })));
+  }
+  const started: Target[] = [];
+  try {
+    for (const start of starting) started.push(await start());
+  } catch (error) {
     await Promise.all(started.map((target) => target.close()));
-    throw failed.reason;
+    throw error;
   }
   return started;
 }
