@@ -3,9 +3,10 @@
 import { cpus } from 'node:os';
 import type { Pool } from 'undici';
 import { createClient, runBatch, type Shot } from './load.ts';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleNode } from '../scripts/bundle-node.ts';
-import { startNodeChild, startWranglerDev, type Target } from './processes.ts';
+import { root, startNodeChild, startWranglerDev, type Target } from './processes.ts';
 import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_NODE_STRIPPED, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT, cellKey, emptyCell, type Memory, type Results } from './report.ts';
 import { measureResolution } from './resolution.ts';
 import { REQUEST_HEADERS, scenarios, type Scenario } from './scenarios.ts';
@@ -46,6 +47,28 @@ async function bundleTargets(dir: string): Promise<(name: string) => string> {
   return (name) => join(dir, `${name}.js`);
 }
 
+/**
+ * src/ of another revision (--before), bundled like the current one so the two compare: an entry
+ * beside it starts its startNodeServer with the stats hook and the log written to /dev/null.
+ */
+async function bundleBefore(srcDir: string, outdir: string): Promise<string> {
+  const entry = join(srcDir, '..', 'bench-entry.ts');
+  const ipc = join(root, 'bench', 'ipc.ts');
+  await writeFile(entry, [
+    "import { createWriteStream } from 'node:fs';",
+    "import process from 'node:process';",
+    "import { startNodeServer } from './src/node/server.ts';",
+    `import { serveStats } from ${JSON.stringify(ipc)};`,
+    "const out = createWriteStream('/dev/null');",
+    "const started = await startNodeServer(process.env, (line: string) => { out.write(`${line}\\n`); }, { watch: false });",
+    'if (!started.ok) { console.error(started.errors.join("\\n")); process.exit(1); }',
+    'serveStats(started.gateway.url);',
+    '',
+  ].join('\n'));
+  await bundleNode([entry], { outdir });
+  return join(outdir, 'bench-entry.js');
+}
+
 async function startTargets(options: RunOptions, upstreamUrl: string, workspace: Workspace): Promise<Target[]> {
   const built = await bundleTargets(join(workspace.dir, 'dist'));
   // Every setting both runtimes get from their environment: the Node children as env vars, the
@@ -67,7 +90,10 @@ async function startTargets(options: RunOptions, upstreamUrl: string, workspace:
     starting.push(() => startNodeChild(`temperance (node, ${flags.join(' ')})`, built('node-gateway'), gatewayEnv, flags));
   }
   const before = options.beforeSrc;
-  if (before !== undefined) starting.push(() => startNodeChild(`temperance (node, ${before.label})`, './targets/node-gateway-at.ts', { ...gatewayEnv, BENCH_SRC: before.dir }));
+  if (before !== undefined) {
+    const entry = await bundleBefore(before.dir, join(workspace.dir, 'dist-before'));
+    starting.push(() => startNodeChild(`temperance (node, ${before.label})`, entry, gatewayEnv));
+  }
   if (options.workerd) {
     starting.push(() => startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, vars));
     const bundleDir = join(workspace.dir, 'worker');
