@@ -28,10 +28,14 @@ export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** A Node child that reports `ready` over IPC and answers `stats`. */
-export async function startNodeChild(name: string, script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Target> {
+/**
+ * A Node child that reports `ready` over IPC and answers `stats`. `quietStdout`: its stdout is
+ * /dev/null (a gateway's request log goes there, written as `npm run start:node > file` writes
+ * it: Node writes a file-backed stdout synchronously, one write(2) per line).
+ */
+export async function startNodeChild(name: string, script: string, env: Record<string, string>, execArgv: string[] = [], quietStdout = false): Promise<Target> {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
-    cwd: root, env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: root, env: { ...process.env, ...env }, execArgv, stdio: ['ignore', quietStdout ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
   const ready = await new Promise<ReadyMessage>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 20 s`)), 20_000);

@@ -49,18 +49,16 @@ async function bundleTargets(dir: string): Promise<(name: string) => string> {
 
 /**
  * src/ of another revision (--before), bundled like the current one so the two compare: an entry
- * beside it starts its startNodeServer with the stats hook and the log written to /dev/null.
+ * beside it starts its startNodeServer with the stats hook and the log on stdout (/dev/null), as node-gateway.ts.
  */
 async function bundleBefore(srcDir: string, outdir: string): Promise<string> {
   const entry = join(srcDir, '..', 'bench-entry.ts');
   const ipc = join(root, 'bench', 'ipc.ts');
   await writeFile(entry, [
-    "import { createWriteStream } from 'node:fs';",
     "import process from 'node:process';",
     "import { startNodeServer } from './src/node/server.ts';",
     `import { serveStats } from ${JSON.stringify(ipc)};`,
-    "const out = createWriteStream('/dev/null');",
-    "const started = await startNodeServer(process.env, (line: string) => { out.write(`${line}\\n`); }, { watch: false });",
+    "const started = await startNodeServer(process.env, (line: string) => { process.stdout.write(`${line}\\n`); }, { watch: false });",
     'if (!started.ok) { console.error(started.errors.join("\\n")); process.exit(1); }',
     'serveStats(started.gateway.url);',
     '',
@@ -80,19 +78,19 @@ async function startTargets(options: RunOptions, upstreamUrl: string, workspace:
   const starting: (() => Promise<Target>)[] = [
     () => startNodeChild(FLOOR, built('minimal-proxy'), { UPSTREAM_URL: upstreamUrl }),
     () => startNodeChild(FLOOR_HONO, built('hono-proxy'), { UPSTREAM_URL: upstreamUrl }),
-    () => startNodeChild(GATEWAY_NODE, built('node-gateway'), gatewayEnv, profile),
-    () => startNodeChild(GATEWAY_NODE_10K, built('node-gateway'), { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
+    () => startNodeChild(GATEWAY_NODE, built('node-gateway'), gatewayEnv, profile, true),
+    () => startNodeChild(GATEWAY_NODE_10K, built('node-gateway'), { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }, [], true),
   ];
-  if (options.compareStrip) starting.push(() => startNodeChild(GATEWAY_NODE_STRIPPED, './targets/node-gateway.ts', gatewayEnv));
-  if (options.compareFetch) starting.push(() => startNodeChild('temperance (node, global fetch)', built('node-gateway'), { ...gatewayEnv, BENCH_FETCH: 'global' }));
+  if (options.compareStrip) starting.push(() => startNodeChild(GATEWAY_NODE_STRIPPED, './targets/node-gateway.ts', gatewayEnv, [], true));
+  if (options.compareFetch) starting.push(() => startNodeChild('temperance (node, global fetch)', built('node-gateway'), { ...gatewayEnv, BENCH_FETCH: 'global' }, [], true));
   if (options.nodeFlags !== undefined) {
     const flags = options.nodeFlags;
-    starting.push(() => startNodeChild(`temperance (node, ${flags.join(' ')})`, built('node-gateway'), gatewayEnv, flags));
+    starting.push(() => startNodeChild(`temperance (node, ${flags.join(' ')})`, built('node-gateway'), gatewayEnv, flags, true));
   }
   const before = options.beforeSrc;
   if (before !== undefined) {
     const entry = await bundleBefore(before.dir, join(workspace.dir, 'dist-before'));
-    starting.push(() => startNodeChild(`temperance (node, ${before.label})`, entry, gatewayEnv));
+    starting.push(() => startNodeChild(`temperance (node, ${before.label})`, entry, gatewayEnv, [], true));
   }
   if (options.workerd) {
     starting.push(() => startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, vars));
