@@ -30,8 +30,8 @@ export function exited(child: ChildProcess): Promise<void> {
 
 /**
  * A Node child that reports `ready` over IPC and answers `stats`. `quietStdout`: its stdout is
- * /dev/null (a gateway's request log goes there, written as `npm run start:node > file` writes
- * it: Node writes a file-backed stdout synchronously, one write(2) per line).
+ * /dev/null (a gateway's request log goes there, through the writer `npm run start:node` uses
+ * on descriptor 1).
  */
 export async function startNodeChild(name: string, script: string, env: Record<string, string>, execArgv: string[] = [], quietStdout = false): Promise<Target> {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {

@@ -49,16 +49,20 @@ async function bundleTargets(dir: string): Promise<(name: string) => string> {
 
 /**
  * src/ of another revision (--before), bundled like the current one so the two compare: an entry
- * beside it starts its startNodeServer with the stats hook and the log on stdout (/dev/null), as node-gateway.ts.
+ * beside it starts its startNodeServer with the stats hook and this revision's log writer on
+ * descriptor 1 (/dev/null), as node-gateway.ts does.
  */
 async function bundleBefore(srcDir: string, outdir: string): Promise<string> {
   const entry = join(srcDir, '..', 'bench-entry.ts');
   const ipc = join(root, 'bench', 'ipc.ts');
+  // This revision's log writer, so both paths log the same way whatever the other revision had.
+  const log = join(root, 'src', 'node', 'log.ts');
   await writeFile(entry, [
     "import process from 'node:process';",
     "import { startNodeServer } from './src/node/server.ts';",
     `import { serveStats } from ${JSON.stringify(ipc)};`,
-    "const started = await startNodeServer(process.env, (line: string) => { process.stdout.write(`${line}\\n`); }, { watch: false });",
+    `import { fdLineWriter } from ${JSON.stringify(log)};`,
+    'const started = await startNodeServer(process.env, fdLineWriter(1).log, { watch: false });',
     'if (!started.ok) { console.error(started.errors.join("\\n")); process.exit(1); }',
     'serveStats(started.gateway.url);',
     '',

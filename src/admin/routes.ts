@@ -2,14 +2,28 @@
 // (page and JSON) for an admin (src/admin/access.ts). Nothing here ever shows a key: the
 // records carry none, and the login form's cookie holds a digest.
 import type { Context, Hono } from 'hono';
+import { describeInheritance } from '../catalog/describe.ts';
 import { errorResponse, gatewayError } from '../errors.ts';
 import type { TraceBuffer } from '../observe/trace-buffer.ts';
+import { readBodyWithin } from '../proxy/read-body.ts';
 import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
 import { ADMIN_COOKIE, createAdminGuard } from './access.ts';
 import { createLoginLimiter } from './login-limit.ts';
 import { loginPage, PAGE_SECURITY_HEADERS, tracePage } from './trace-page.ts';
 
 const SECURE_PREFIX = '/_temperance';
+
+/** A sign-in form is a key and little else: a larger body is refused unread, never buffered. */
+const MAX_LOGIN_BYTES = 8 * 1024;
+
+/** The key typed into the sign-in form, or undefined for a missing, malformed or oversized form. */
+async function typedKey(request: Request): Promise<string | undefined> {
+  const read = await readBodyWithin(request, MAX_LOGIN_BYTES);
+  if (!read.ok) return undefined;
+  const form = await new Response(read.bytes, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData().catch(() => undefined);
+  const key = form?.get('key');
+  return typeof key === 'string' ? key : undefined;
+}
 
 function wantsHtml(request: Request): boolean {
   return (request.headers.get('accept') ?? '').includes('text/html');
@@ -22,7 +36,7 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
   // Cloudflare itself sets, which a client cannot forge past Cloudflare's edge.
   const loginAddress = (c: Context<GatewayEnv>) => deps.clientAddress?.(c) ?? c.req.header('cf-connecting-ip') ?? 'unknown';
 
-  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length }));
+  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length, ...deps.health?.() }));
 
   app.post(`${SECURE_PREFIX}/login`, async (c) => {
     const address = loginAddress(c);
@@ -30,8 +44,7 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
     if (!verdict.allowed) {
       return new Response(loginPage(true, verdict.retryAfterSeconds), { status: 429, headers: { ...PAGE_SECURITY_HEADERS, 'retry-after': String(verdict.retryAfterSeconds) } });
     }
-    const form = await c.req.raw.formData().catch(() => undefined);
-    const typed = form?.get('key');
+    const typed = await typedKey(c.req.raw);
     const cookie = typeof typed === 'string' ? await guard.cookieFor(typed) : undefined;
     if (cookie === undefined) {
       limiter.failed(address);
@@ -65,6 +78,8 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
       policies: set.policies.map((policy) => ({
         name: policy.name, path: policy.path, model: policy.model, pattern: policy.pattern, aliases: policy.aliases,
         sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
+        // Contract §7: the base and what requests inherit from it (MODEL_CATALOG=off: nothing).
+        base: describeInheritance(policy.model, policy.base), model_catalog: deps.config.MODEL_CATALOG ? 'on' : 'off',
       })),
     });
   });

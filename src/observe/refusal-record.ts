@@ -2,17 +2,11 @@
 // key; 404: an unknown URL; 500 from the error handler), so the trace page shows them beside the
 // observed ones. Only the trace buffer gets it: no span or GenAI metric describes a request
 // that never went upstream, and its log line is already written by request-log.ts.
-// The path is the client's: redacted (a key can be pasted anywhere) and cut to a bounded prefix.
+// The path is the client's: redacted (a key can be pasted anywhere) and bounded (bound.ts).
 import type { MiddlewareHandler } from 'hono';
 import type { GatewayEnv } from '../routes/context.ts';
+import { boundString } from './bound.ts';
 import type { RecordSink, RequestRecord } from './record.ts';
-
-/** Characters of the client's path kept in a record (hostile input: see the hardening issue). */
-export const PATH_CHARS = 256;
-
-export function boundedPath(path: string): string {
-  return path.length <= PATH_CHARS ? path : `${path.slice(0, PATH_CHARS)}… (${path.length} chars)`;
-}
 
 export function recordRefusals(sink: RecordSink, upstreamHost: string): MiddlewareHandler<GatewayEnv> {
   return async (c, next) => {
@@ -24,8 +18,8 @@ export function recordRefusals(sink: RecordSink, upstreamHost: string): Middlewa
     const record: RequestRecord = {
       id: c.get('requestId'),
       startedAt,
-      method: c.req.method.slice(0, 16),
-      path: boundedPath(c.get('redact')(new URL(c.req.url).pathname)),
+      method: boundString(c.req.method, 16),
+      path: boundString(c.get('redact')(new URL(c.req.url).pathname)),
       route: 'refused',
       stream: false,
       decisions: [],

@@ -19,6 +19,8 @@ export type Policy = {
   system: SystemMessage | undefined;
   /** Names clients may send that are rewritten to `model` (aliases for the file, the persona name for a persona). */
   aliases: readonly string[];
+  /** The file's `base:`, when it states the base model its id does not reveal (contract §7). */
+  base: string | undefined;
 };
 
 export type PolicySet = {
@@ -73,6 +75,7 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       outOfRange: data.out_of_range,
       system: data.system,
       aliases: data.aliases ?? [],
+      base: data.base,
     };
     policies.push(base);
     claim(data.model, file, 'model', { policy: base, via: base.pattern ? 'pattern' : 'exact' });

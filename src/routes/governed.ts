@@ -2,6 +2,7 @@
 // is applied before it is forwarded. Each request is observed (src/observe/observation.ts).
 import type { Context } from 'hono';
 import { gatewayError, type GatewayError } from '../errors.ts';
+import { MAX_KEPT_CHARS as MAX_MODEL_CHARS } from '../observe/bound.ts';
 import { applyPolicy } from '../policy/apply.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
@@ -9,6 +10,7 @@ import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
 import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
+import { inheritStep } from './inherit-step.ts';
 import { noteError, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
 
 const decoder = new TextDecoder();
@@ -63,6 +65,11 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     if (body.model !== undefined && typeof body.model !== 'string') {
       return observation.fail(noteError(c, gatewayError('invalid_type', 'model must be a string', 'model')));
     }
+    // Before resolution: no model id is this long, and a name that long must not reach a cache.
+    if (typeof body.model === 'string' && body.model.length > MAX_MODEL_CHARS) {
+      const message = `model is ${body.model.length} characters long; at most ${MAX_MODEL_CHARS} are allowed.`;
+      return observation.fail(noteError(c, gatewayError('model_too_long', message, 'model')));
+    }
     const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
 
     let outgoing: Outgoing = { bytes: parsed.bytes, body, usageAdded: false };
@@ -86,6 +93,8 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
         outgoing = { bytes: encoder.encode(JSON.stringify(result.body)), body: result.body, usageAdded: false };
       }
     }
+    // Contract §7: what the base model refuses goes, after the policy's rules, with or without a policy.
+    ({ outgoing, changed } = inheritStep(config, route.route, { outgoing, changed }, resolution?.policy.base, observation));
     // Only under a policy: a model no policy governs is forwarded exactly as sent (an
     // OpenAI-compatible server might not know stream_options).
     if (policyName !== undefined) outgoing = requestUsage(route, outgoing, changed);

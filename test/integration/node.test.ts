@@ -2,12 +2,14 @@ import { afterAll, describe } from 'vitest';
 import { nodeRuntime } from '../support/runtimes.ts';
 import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
+import { defineHostileCases } from './hostile.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 
 describe('the gateway on Node', () => defineGatewayCases(nodeRuntime));
 describe('responses and completions on Node', () => defineRouteCases(nodeRuntime));
 describe('logs and leaks on Node', () => defineLogCases(nodeRuntime));
+describe('hostile input on Node', () => defineHostileCases(nodeRuntime, { size: 1024 * 1024, rounds: 15 }));
 
 const abortLatency = new Map<string, number>();
 describe('faults on Node', () => defineFaultCases(nodeRuntime, abortLatency));

@@ -2,12 +2,14 @@ import { afterAll, describe } from 'vitest';
 import { workerdRuntime } from '../support/runtimes.ts';
 import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
+import { defineHostileCases } from './hostile.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 
 describe('the gateway on workerd', () => defineGatewayCases(workerdRuntime));
 describe('responses and completions on workerd', () => defineRouteCases(workerdRuntime));
 describe('logs and leaks on workerd', () => defineLogCases(workerdRuntime));
+describe('hostile input on workerd', () => defineHostileCases(workerdRuntime, { size: 1024 * 1024, rounds: 15 }));
 
 const abortLatency = new Map<string, number>();
 describe('faults on workerd', () => defineFaultCases(workerdRuntime, abortLatency));
