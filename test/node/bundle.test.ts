@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-it('npm run start:node builds dist/node.js and serves from it, the policy applied', { timeout: 60_000 }, async () => {
+it('npm run start:node builds dist/node.js (and dist/start.js, which turns the compile cache on) and serves from it, the policy applied', { timeout: 60_000 }, async () => {
   const port = await freePort();
   const child = spawn(npm, ['run', '--silent', 'start:node'], {
     env: { ...process.env, POLICIES_DIR: dir, PORT: String(port), OPENAI_BASE_URL: upstream.url },
@@ -45,6 +45,7 @@ it('npm run start:node builds dist/node.js and serves from it, the policy applie
     });
     // The process runs the bundle: the built file is plain JavaScript with the gateway in it.
     expect(output).toMatch(/bundled src\/node\.ts → dist\/node\.js/);
+    expect(await readFile('dist/start.js', 'utf8')).toContain('enableCompileCache()');
     const bundle = await readFile('dist/node.js', 'utf8');
     expect(bundle).toContain('// src/node/server.ts');
     const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
