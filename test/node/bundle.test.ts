@@ -24,10 +24,14 @@ afterAll(async () => {
 
 it('npm run start:node builds dist/node.js (and dist/start.js, which turns the compile cache on) and serves from it, the policy applied', { timeout: 60_000 }, async () => {
   const port = await freePort();
+  // Its own process group: npm does not pass a signal on to the script it runs, so the test ends
+  // the whole group (npm, the shell, the gateway), or the gateway would outlive it.
   const child = spawn(npm, ['run', '--silent', 'start:node'], {
     env: { ...process.env, POLICIES_DIR: dir, PORT: String(port), OPENAI_BASE_URL: upstream.url },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     let output = '';
     await new Promise<void>((resolve, reject) => {
@@ -56,6 +60,7 @@ it('npm run start:node builds dist/node.js (and dist/start.js, which turns the c
     expect(response.headers.get('x-temperance-policy')).toBe('clamp');
     expect(upstream.last.json().temperature).toBe(0.5);
   } finally {
-    child.kill('SIGTERM');
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+    await exited;
   }
 });
