@@ -5,7 +5,8 @@
 // fails a batch (counted, logged) instead of stalling the event loop.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import process from 'node:process';
+import type { SQLInputValue } from 'node:sqlite';
 import { readMigrations } from './migrations.ts';
 import type { StorePort } from './port.ts';
 import { feedbackFromDb, outcomeFromValues, outcomeValues } from './rows.ts';
@@ -14,6 +15,9 @@ import { COUNT_UNMATCHED, INSERT_OUTCOME, PURGE_FEEDBACK, PURGE_OUTCOMES, SELECT
 export type SqliteOptions = { busyTimeoutMs?: number; readOnly?: boolean };
 
 export function openSqliteStore(path: string, options: SqliteOptions = {}): StorePort {
+  // Loaded here, not by an import: in the bundled gateway (npm run start:node) a static import
+  // would load node:sqlite — and print its ExperimentalWarning — at every start, store or not.
+  const { DatabaseSync } = process.getBuiltinModule('node:sqlite');
   if (path !== ':memory:' && options.readOnly !== true) mkdirSync(dirname(path), { recursive: true });
   const db = new DatabaseSync(path, { timeout: options.busyTimeoutMs ?? 50, readOnly: options.readOnly === true });
   if (options.readOnly !== true) db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
