@@ -4,6 +4,8 @@
 export const BENCH_MODEL = 'ft:gpt-4o-mini-2024-07-18:bench:clamp:1';
 /** The same policy as BENCH_MODEL's plus an experiment of two arms (bench/policies.ts). */
 export const BENCH_EXPERIMENT_MODEL = 'ft:gpt-4o-mini-2024-07-18:bench:trial:1';
+/** A reasoning fine-tune no policy names: only the catalog governs it (contract §7). */
+export const REASONING_MODEL = 'ft:o4-mini-2025-04-16:bench:reason:1';
 
 export type Scenario = {
   id: string;
@@ -14,7 +16,12 @@ export type Scenario = {
   /** Requests per target per round at scale 1. */
   count: number;
   streamed: boolean;
+  /** Content chunks of a streamed answer (the per-chunk figure divides CPU per request by it). */
+  chunks?: number;
 };
+
+/** Tokens of the long streamed answer: the stand-in upstream reads `?tokens=` (bench/targets/upstream.ts). */
+export const LONG_STREAM_TOKENS = 500;
 
 const encoder = new TextEncoder();
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-client-key' };
@@ -35,6 +42,10 @@ function chatBody(messages: number, perMessage: number, extra: Record<string, un
   return encoder.encode(JSON.stringify({ model, messages: turns, temperature: 1.7, max_tokens: 256, ...extra }));
 }
 
+// Extension point: a scenario is one entry here (and, if it needs its own upstream behaviour, a
+// branch in bench/targets/upstream.ts keyed by the path or its query, never by parsing the body;
+// if it needs its own gateway settings or policies, a path in bench/run.ts startTargets and
+// bench/workspace.ts).
 export function scenarios(): Scenario[] {
   return [
     { id: 'small-c1', label: 'small chat ~2 KB, c=1', path: '/v1/chat/completions', body: chatBody(3, 600), concurrency: 1, count: 300, streamed: false },
@@ -45,6 +56,9 @@ export function scenarios(): Scenario[] {
     // experiment (the unit read, hashed and digested, the arm's precomputed policy applied).
     { id: 'plain-user-c1', label: 'small chat with a user, no experiment, c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { user: 'bench-user-0001' }), concurrency: 1, count: 300, streamed: false },
     { id: 'experiment-c1', label: 'small chat with a user, under an experiment, c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { user: 'bench-user-0001' }, BENCH_EXPERIMENT_MODEL), concurrency: 1, count: 300, streamed: false },
+    { id: 'stream500-c1', label: `streamed chat, ${LONG_STREAM_TOKENS} tokens, c=1`, path: `/v1/chat/completions?tokens=${LONG_STREAM_TOKENS}`, body: chatBody(3, 600, { stream: true }), concurrency: 1, count: 30, streamed: true, chunks: LONG_STREAM_TOKENS },
+    // temperature removed and max_tokens renamed by the catalog: the body is re-serialised.
+    { id: 'reasoning-c1', label: 'reasoning base (catalog), c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { model: REASONING_MODEL, temperature: 0.7 }), concurrency: 1, count: 300, streamed: false },
     { id: 'pass-c1', label: 'pass-through /v1/embeddings, c=1', path: '/v1/embeddings', body: encoder.encode(JSON.stringify({ model: 'text-embedding-3-small', input: prose(200, 3) })), concurrency: 1, count: 300, streamed: false },
   ];
 }
