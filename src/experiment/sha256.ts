@@ -16,7 +16,7 @@ const K = new Uint32Array([
 const encoder = new TextEncoder();
 const INITIAL = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 // Reused between calls (the function never yields, so no two calls share them at once): a digest
-// per experiment request then allocates only its input bytes and its hex text.
+// per experiment request then allocates only its hex text.
 const H = new Uint32Array(8);
 const W = new Uint32Array(64);
 const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
@@ -25,9 +25,12 @@ function rotr(x: number, n: number): number {
   return (x >>> n) | (x << (32 - n));
 }
 
-/** One 64-byte block at `offset` of `view` folded into H. */
-function compress(view: DataView, offset: number): void {
-  for (let i = 0; i < 16; i += 1) W[i] = view.getUint32(offset + i * 4);
+/** One 64-byte block at `offset` of `bytes` folded into H. */
+function compress(bytes: Uint8Array, offset: number): void {
+  for (let i = 0; i < 16; i += 1) {
+    const at = offset + i * 4;
+    W[i] = ((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0);
+  }
   for (let i = 16; i < 64; i += 1) {
     const x = W[i - 15] ?? 0;
     const y = W[i - 2] ?? 0;
@@ -65,21 +68,28 @@ function compress(view: DataView, offset: number): void {
   H[7] = (H[7] ?? 0) + h;
 }
 
+/** Room for a bounded unit (256 UTF-16 units, at most 3 bytes each) and its padding; a longer text gets its own buffer. */
+const SCRATCH = new Uint8Array(1024);
+
 /** The SHA-256 digest of `text`'s UTF-8 bytes, as 64 lower-case hex digits. */
 export function sha256Hex(text: string): string {
-  const bytes = encoder.encode(text);
   // Message, a 0x80 byte, zeros, and the bit length in the last 8 bytes of a 64-byte block.
-  const blocks = Math.ceil((bytes.length + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  padded.set(bytes);
-  padded[bytes.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  const bits = bytes.length * 8;
-  view.setUint32(padded.length - 8, Math.floor(bits / 0x100000000));
-  view.setUint32(padded.length - 4, bits >>> 0);
+  const room = text.length * 3 + 72;
+  // A policy file's text is hashed once at load: it gets a buffer of its own, not kept.
+  const scratch = room <= SCRATCH.length ? SCRATCH : new Uint8Array(room);
+  const { written } = encoder.encodeInto(text, scratch);
+  const end = Math.ceil((written + 9) / 64) * 64;
+  scratch.fill(0, written, end);
+  scratch[written] = 0x80;
+  const bits = written * 8;
+  const high = Math.floor(bits / 0x100000000);
+  for (let i = 0; i < 4; i += 1) {
+    scratch[end - 8 + i] = (high >>> (24 - i * 8)) & 0xff;
+    scratch[end - 4 + i] = (bits >>> (24 - i * 8)) & 0xff;
+  }
 
   H.set(INITIAL);
-  for (let offset = 0; offset < padded.length; offset += 64) compress(view, offset);
+  for (let offset = 0; offset < end; offset += 64) compress(scratch, offset);
   let hex = '';
   for (let i = 0; i < 8; i += 1) {
     const word = H[i] ?? 0;
