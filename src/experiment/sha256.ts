@@ -14,58 +14,86 @@ const K = new Uint32Array([
 ]);
 
 const encoder = new TextEncoder();
+const INITIAL = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+// Reused between calls (the function never yields, so no two calls share them at once): a digest
+// per experiment request then allocates only its hex text.
+const H = new Uint32Array(8);
+const W = new Uint32Array(64);
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 function rotr(x: number, n: number): number {
   return (x >>> n) | (x << (32 - n));
 }
 
+/** One 64-byte block at `offset` of `bytes` folded into H. */
+function compress(bytes: Uint8Array, offset: number): void {
+  for (let i = 0; i < 16; i += 1) {
+    const at = offset + i * 4;
+    W[i] = ((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0);
+  }
+  for (let i = 16; i < 64; i += 1) {
+    const x = W[i - 15] ?? 0;
+    const y = W[i - 2] ?? 0;
+    const s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >>> 3);
+    const s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >>> 10);
+    W[i] = (W[i - 16] ?? 0) + s0 + (W[i - 7] ?? 0) + s1;
+  }
+  let a = H[0] ?? 0;
+  let b = H[1] ?? 0;
+  let c = H[2] ?? 0;
+  let d = H[3] ?? 0;
+  let e = H[4] ?? 0;
+  let f = H[5] ?? 0;
+  let g = H[6] ?? 0;
+  let h = H[7] ?? 0;
+  for (let i = 0; i < 64; i += 1) {
+    const t1 = (h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + (K[i] ?? 0) + (W[i] ?? 0)) >>> 0;
+    const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
+    h = g;
+    g = f;
+    f = e;
+    e = (d + t1) >>> 0;
+    d = c;
+    c = b;
+    b = a;
+    a = (t1 + t2) >>> 0;
+  }
+  H[0] = (H[0] ?? 0) + a;
+  H[1] = (H[1] ?? 0) + b;
+  H[2] = (H[2] ?? 0) + c;
+  H[3] = (H[3] ?? 0) + d;
+  H[4] = (H[4] ?? 0) + e;
+  H[5] = (H[5] ?? 0) + f;
+  H[6] = (H[6] ?? 0) + g;
+  H[7] = (H[7] ?? 0) + h;
+}
+
+/** Room for a bounded unit (256 UTF-16 units, at most 3 bytes each) and its padding; a longer text gets its own buffer. */
+const SCRATCH = new Uint8Array(1024);
+
 /** The SHA-256 digest of `text`'s UTF-8 bytes, as 64 lower-case hex digits. */
 export function sha256Hex(text: string): string {
-  const bytes = encoder.encode(text);
   // Message, a 0x80 byte, zeros, and the bit length in the last 8 bytes of a 64-byte block.
-  const blocks = Math.ceil((bytes.length + 9) / 64);
-  const padded = new Uint8Array(blocks * 64);
-  padded.set(bytes);
-  padded[bytes.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  const bits = bytes.length * 8;
-  view.setUint32(padded.length - 8, Math.floor(bits / 0x100000000));
-  view.setUint32(padded.length - 4, bits >>> 0);
-
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-  const w = new Uint32Array(64);
-  for (let offset = 0; offset < padded.length; offset += 64) {
-    for (let i = 0; i < 16; i += 1) w[i] = view.getUint32(offset + i * 4);
-    for (let i = 16; i < 64; i += 1) {
-      const a = w[i - 15] ?? 0;
-      const b = w[i - 2] ?? 0;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-      w[i] = (w[i - 16] ?? 0) + s0 + (w[i - 7] ?? 0) + s1;
-    }
-    let [a, b, c, d, e, f, g, hh] = [h[0] ?? 0, h[1] ?? 0, h[2] ?? 0, h[3] ?? 0, h[4] ?? 0, h[5] ?? 0, h[6] ?? 0, h[7] ?? 0];
-    for (let i = 0; i < 64; i += 1) {
-      const t1 = (hh + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + (K[i] ?? 0) + (w[i] ?? 0)) >>> 0;
-      const t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c))) >>> 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) >>> 0;
-    }
-    h[0] = (h[0] ?? 0) + a;
-    h[1] = (h[1] ?? 0) + b;
-    h[2] = (h[2] ?? 0) + c;
-    h[3] = (h[3] ?? 0) + d;
-    h[4] = (h[4] ?? 0) + e;
-    h[5] = (h[5] ?? 0) + f;
-    h[6] = (h[6] ?? 0) + g;
-    h[7] = (h[7] ?? 0) + hh;
+  const room = text.length * 3 + 72;
+  // A policy file's text is hashed once at load: it gets a buffer of its own, not kept.
+  const scratch = room <= SCRATCH.length ? SCRATCH : new Uint8Array(room);
+  const { written } = encoder.encodeInto(text, scratch);
+  const end = Math.ceil((written + 9) / 64) * 64;
+  scratch.fill(0, written, end);
+  scratch[written] = 0x80;
+  const bits = written * 8;
+  const high = Math.floor(bits / 0x100000000);
+  for (let i = 0; i < 4; i += 1) {
+    scratch[end - 8 + i] = (high >>> (24 - i * 8)) & 0xff;
+    scratch[end - 4 + i] = (bits >>> (24 - i * 8)) & 0xff;
   }
+
+  H.set(INITIAL);
+  for (let offset = 0; offset < end; offset += 64) compress(scratch, offset);
   let hex = '';
-  for (const word of h) hex += word.toString(16).padStart(8, '0');
+  for (let i = 0; i < 8; i += 1) {
+    const word = H[i] ?? 0;
+    hex += (HEX[word >>> 24] ?? '') + (HEX[(word >>> 16) & 0xff] ?? '') + (HEX[(word >>> 8) & 0xff] ?? '') + (HEX[word & 0xff] ?? '');
+  }
   return hex;
 }

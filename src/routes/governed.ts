@@ -100,7 +100,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
         observation.experiment(drawn.assignment);
         ours[ARM_HEADER] = drawn.assignment.arm.name;
         policy = drawn.assignment.arm.policy;
-        headers.delete(ARM_HEADER);
+        if (drawn.assignment.forced) headers.delete(ARM_HEADER);
       }
       const result = applyPolicy(body, policy, route);
       observation.governed(policy, result.decisions);
