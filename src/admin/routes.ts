@@ -17,7 +17,9 @@ function wantsHtml(request: Request): boolean {
 export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: TraceBuffer): void {
   const guard = createAdminGuard(deps.config);
 
-  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length }));
+  // Names and hosts only: a base URL's path or query could carry a key (some servers take ?key=).
+  const upstreams = deps.config.upstreams.all.map((upstream) => ({ name: upstream.name, host: upstream.host }));
+  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length, upstreams }));
 
   app.post(`${SECURE_PREFIX}/login`, async (c) => {
     const form = await c.req.raw.formData().catch(() => undefined);
@@ -51,6 +53,7 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
       policies: set.policies.map((policy) => ({
         name: policy.name, path: policy.path, model: policy.model, pattern: policy.pattern, aliases: policy.aliases,
         sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
+        upstream: policy.upstream,
       })),
     });
   });

@@ -37,7 +37,7 @@ function change(values) {
 function ms(value) { return value === undefined ? '—' : Math.round(value) + ' ms'; }
 function detail(record) {
   const tr = document.createElement('tr'); tr.className = 'detail'; tr.dataset.detailFor = record.id;
-  const td = document.createElement('td'); td.colSpan = 12; tr.appendChild(td);
+  const td = document.createElement('td'); td.colSpan = 13; tr.appendChild(td);
   const h = document.createElement('strong'); h.textContent = 'Decisions'; td.appendChild(h);
   const list = document.createElement('ul');
   if (record.decisions.length === 0) { const li = document.createElement('li'); li.textContent = 'none: the request went upstream as sent'; list.appendChild(li); }
@@ -67,6 +67,7 @@ function row(record) {
   const model = record.requestedModel === record.model || record.model === undefined ? show(record.requestedModel) : record.requestedModel + ' → ' + record.model;
   cell(tr, model);
   cell(tr, record.policy ?? '—', record.policy ? '' : 'muted');
+  cell(tr, (record.upstreamName || '—') + ' (' + record.upstream + ')').dataset.col = 'upstream';
   const [t, tc] = change(record.parameters.temperature); cell(tr, t, tc).dataset.col = 'temperature';
   const [p, pc] = change(record.parameters.top_p); cell(tr, p, pc).dataset.col = 'top_p';
   cell(tr, record.system ? (record.system.injected ? 'injected (' + record.system.mode + ')' : 'present') : '—', record.system && record.system.injected ? 'changed' : 'muted');
@@ -105,7 +106,7 @@ export function tracePage(): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>temperance · traces</title><style>${STYLE}</style></head>
 <body><h1>temperance · recent requests</h1>
 <p class="note">Newest first, from this gateway's memory (on Workers: this isolate's). Click a row for its decisions. <span id="state">loading…</span></p>
-<table><thead><tr><th>time</th><th>route</th><th>model</th><th>policy</th><th>temperature</th><th>top_p</th><th>system message</th><th>status</th><th>latency</th><th>first token</th><th>tokens in / out</th><th>decisions</th></tr></thead>
+<table><thead><tr><th>time</th><th>route</th><th>model</th><th>policy</th><th>upstream</th><th>temperature</th><th>top_p</th><th>system message</th><th>status</th><th>latency</th><th>first token</th><th>tokens in / out</th><th>decisions</th></tr></thead>
 <tbody id="records"></tbody></table>
 <script>${SCRIPT}</script></body></html>`;
 }

@@ -2,6 +2,7 @@
 // with every exact name, alias and pattern claimed by exactly one of them.
 import { isPattern, type PolicyFile, type Sampling, type SystemMessage } from './schema.ts';
 import { createResolver, type Resolution } from './resolve.ts';
+import { OPENAI_UPSTREAM } from '../upstream/schema.ts';
 
 export type LoadedFile = { name: string; path: string; policy: PolicyFile };
 
@@ -19,6 +20,8 @@ export type Policy = {
   system: SystemMessage | undefined;
   /** Names clients may send that are rewritten to `model` (aliases for the file, the persona name for a persona). */
   aliases: readonly string[];
+  /** Where its requests go: a name from upstreams.yaml, or `openai`. Inherited like `system`. */
+  upstream: string;
 };
 
 export type PolicySet = {
@@ -39,6 +42,7 @@ function personaPolicies(file: LoadedFile, base: Policy): Policy[] {
     sampling: { ...base.sampling, ...rules.sampling },
     outOfRange: rules.out_of_range ?? base.outOfRange,
     system: rules.system ?? base.system,
+    upstream: rules.upstream ?? base.upstream,
     aliases: [persona],
   }));
 }
@@ -73,6 +77,7 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       outOfRange: data.out_of_range,
       system: data.system,
       aliases: data.aliases ?? [],
+      upstream: data.upstream ?? OPENAI_UPSTREAM,
     };
     policies.push(base);
     claim(data.model, file, 'model', { policy: base, via: base.pattern ? 'pattern' : 'exact' });

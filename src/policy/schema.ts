@@ -2,6 +2,7 @@
 // `schema/policy.schema.json` is generated from them for editors.
 import { z } from 'zod';
 import { numericRange, NUMERIC_PARAMETERS } from './parameters.ts';
+import { UPSTREAM_NAME } from '../upstream/schema.ts';
 
 const JsonValue = z.json();
 
@@ -129,11 +130,15 @@ export const SystemMessage = z
   .meta({ description: 'The canonical system message.' });
 export type SystemMessage = z.output<typeof SystemMessage>;
 
+// Whether the name is defined is checked with upstreams.yaml (src/upstream/check-policies.ts).
+const UpstreamName = z.string().regex(UPSTREAM_NAME, 'an upstream name is letters, digits, ".", "_" or "-"');
+
 export const Persona = z
   .strictObject({
     sampling: Sampling.optional().meta({ description: "A rule here replaces the file's whole rule for that parameter." }),
     out_of_range: OutOfRange.optional(),
     system: SystemMessage.optional().meta({ description: "Replaces the file's system message." }),
+    upstream: UpstreamName.optional().meta({ description: "Replaces the file's upstream: where this persona's requests go." }),
   })
   .meta({ description: 'One behaviour of a fine-tune trained on several; its name is a model name clients may send.' });
 export type Persona = z.infer<typeof Persona>;
@@ -158,6 +163,7 @@ export const PolicyFile = z
     sampling: Sampling.optional(),
     out_of_range: OutOfRange.default('clamp'),
     system: SystemMessage.optional(),
+    upstream: UpstreamName.optional().meta({ description: 'A named upstream from upstreams.yaml (default: openai, OPENAI_BASE_URL).' }),
     personas: z
       .record(z.string().regex(PERSONA_NAME, 'a persona name has no /, * or spaces'), Persona)
       .optional()

@@ -6,10 +6,10 @@ import { applyPolicy } from '../policy/apply.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
 import { forward } from '../proxy/forward.ts';
-import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
 import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
-import { noteError, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
+import { noteError, POLICY_HEADER, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
+import { headersForUpstream, upstreamUrl } from '../upstream/request-headers.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -51,7 +51,6 @@ function requestUsage(route: RouteAdapter, outgoing: Outgoing, changed: boolean)
 
 export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: Observe) {
   const { config } = deps;
-  const host = upstreamHost(config);
 
   return async (c: Context<GatewayEnv>): Promise<Response> => {
     const request = c.req.raw;
@@ -65,9 +64,16 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     }
     const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
 
+    // The policy's upstream (contract §8); no policy: openai.
+    const upstream = resolution === null ? config.upstreams.openai : config.upstreams.get(resolution.policy.upstream);
+    if (upstream === undefined) {
+      // Only a policy set loaded without upstreams.yaml can name an unknown one: never guess where to send it.
+      return observation.fail(noteError(c, gatewayError('gateway_misconfigured', `The policy ${resolution?.policy.name ?? ''} names an upstream this gateway does not define.`)));
+    }
+    observation.via(upstream);
     let outgoing: Outgoing = { bytes: parsed.bytes, body, usageAdded: false };
     let changed = false;
-    const headers = upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization'));
+    const headers = headersForUpstream(upstream, request.headers, c.get('clientAuthorization'));
     let policyName: string | undefined;
     if (resolution === null) {
       if (config.UNLISTED_MODELS === 'reject') {
@@ -93,7 +99,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     observation.sending(outgoing.body, headers, outgoing.usageAdded);
 
     const forwarded = await forward(deps.fetch, {
-      url: `${config.OPENAI_BASE_URL}${route.path}${new URL(request.url).search}`,
+      url: upstreamUrl(upstream, route.path, new URL(request.url).search),
       method: 'POST',
       headers,
       body: outgoing.bytes,
@@ -102,7 +108,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
       retries: config.UPSTREAM_RETRIES,
       maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
-    }, host);
+    }, upstream.host);
     observation.attempted(forwarded.attempts);
     const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
     if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), extra);
