@@ -12,7 +12,7 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const UpstreamDefinition = z
   .strictObject({
     base_url: z
-      .url({ protocol: /^https?$/, error: 'must be an http or https URL' })
+      .url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? 'is required' : 'must be an http or https URL') })
       .transform((url) => url.replace(/\/+$/, ''))
       .meta({ description: 'The base URL requests go to, as OPENAI_BASE_URL: `/chat/completions` is appended (Azure OpenAI: https://RESOURCE.openai.azure.com/openai/v1).' }),
     api_key_env: z

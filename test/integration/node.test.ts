@@ -4,13 +4,13 @@ import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
-import { defineMissingKeyCases, defineUpstreamCases } from './upstreams.cases.ts';
+import { defineUpstreamConfigCases, defineUpstreamCases } from './upstreams.cases.ts';
 
 describe('the gateway on Node', () => defineGatewayCases(nodeRuntime));
 describe('responses and completions on Node', () => defineRouteCases(nodeRuntime));
 describe('logs and leaks on Node', () => defineLogCases(nodeRuntime));
 describe('named upstreams on Node', () => defineUpstreamCases(nodeRuntime));
-describe('upstream configuration on Node', () => defineMissingKeyCases(nodeRuntime));
+describe('upstream configuration on Node', () => defineUpstreamConfigCases(nodeRuntime));
 
 const abortLatency = new Map<string, number>();
 describe('faults on Node', () => defineFaultCases(nodeRuntime, abortLatency));

@@ -241,8 +241,42 @@ export function defineUpstreamCases(runtime: Runtime): void {
   });
 }
 
-/** A key variable upstreams.yaml names but the environment lacks: Node refuses to start, a Worker answers 500. */
-export function defineMissingKeyCases(runtime: Runtime): void {
+/**
+ * A gateway with no key of its own for openai (no OPENAI_API_KEY, no gateway keys, ALLOW_ANONYMOUS
+ * for the Azure key): keyless upstreams get the client's own key; the Azure one only its own.
+ * And a key variable upstreams.yaml names but the environment lacks: Node refuses to start, a
+ * Worker answers 500.
+ */
+export function defineUpstreamConfigCases(runtime: Runtime): void {
+  it("passes the client's own key to keyless upstreams only, when the gateway holds no OpenAI key", async () => {
+    const CLIENT_KEY = 'sk-client-own-key-0042';
+    const openaiStandIn = await new StandIn({ authorization: `Bearer ${CLIENT_KEY}` }).start();
+    const vllm = await new StandIn({ authorization: `Bearer ${CLIENT_KEY}` }).start();
+    const azure = await new StandIn({ 'api-key': AZURE_KEY }, '/openai').start();
+    try {
+      const files: GatewayFiles = {
+        policies: { 'azure-support.yaml': 'model: support-prod\nupstream: azure-east\n', 'sql.yaml': 'model: sql-lora\nupstream: vllm\n' },
+        upstreams: `azure-east:\n  base_url: ${azure.baseUrl}\n  api_key_env: AZURE_EAST_API_KEY\n  auth: api-key\nvllm:\n  base_url: ${vllm.baseUrl}\n`,
+      };
+      const gateway = await startConfigured(runtime, files, { OPENAI_BASE_URL: openaiStandIn.url, AZURE_EAST_API_KEY: AZURE_KEY, ALLOW_ANONYMOUS: 'true' });
+      try {
+        const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+        for (const model of ['support-prod', 'sql-lora', 'gpt-4o-mini']) {
+          const answer = await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }] });
+          expect(answer.choices[0]?.message.content, model).toBe('Hello from the stand-in upstream.');
+        }
+        expect(azure.last.headers.authorization).toBeUndefined();
+        expect(JSON.stringify(azure.last.headers)).not.toContain('client-own-key');
+        expect(vllm.last.headers.authorization).toBe(`Bearer ${CLIENT_KEY}`);
+        expect(openaiStandIn.last.headers.authorization).toBe(`Bearer ${CLIENT_KEY}`);
+      } finally {
+        await gateway.close();
+      }
+    } finally {
+      for (const standIn of [openaiStandIn, vllm, azure]) await standIn.stop();
+    }
+  });
+
   describe('a missing key variable', () => {
     it('is named, never a value, and nothing is forwarded', async () => {
       const azure = await new StandIn({ 'api-key': AZURE_KEY }, '/openai').start();

@@ -4,13 +4,13 @@ import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
-import { defineMissingKeyCases, defineUpstreamCases } from './upstreams.cases.ts';
+import { defineUpstreamConfigCases, defineUpstreamCases } from './upstreams.cases.ts';
 
 describe('the gateway on workerd', () => defineGatewayCases(workerdRuntime));
 describe('responses and completions on workerd', () => defineRouteCases(workerdRuntime));
 describe('logs and leaks on workerd', () => defineLogCases(workerdRuntime));
 describe('named upstreams on workerd', () => defineUpstreamCases(workerdRuntime));
-describe('upstream configuration on workerd', () => defineMissingKeyCases(workerdRuntime));
+describe('upstream configuration on workerd', () => defineUpstreamConfigCases(workerdRuntime));
 
 const abortLatency = new Map<string, number>();
 describe('faults on workerd', () => defineFaultCases(workerdRuntime, abortLatency));
