@@ -22,7 +22,8 @@ const { values } = parseArgs({
 
 const upstreams = await readUpstreamsFile(values.upstreams);
 const read = await readPolicyDir(values.dir);
-const loaded = read.ok ? loadPolicies(read.sources, Math.floor(Date.now() / 1000), upstreams.ok ? upstreams.value : {}) : read;
+// An invalid upstreams.yaml shows its own errors, not every policy's upstream as unknown too.
+const loaded = read.ok ? loadPolicies(read.sources, Math.floor(Date.now() / 1000), upstreams.ok ? upstreams.value : undefined) : read;
 if (!upstreams.ok || !loaded.ok) {
   const errors = [...(upstreams.ok ? [] : upstreams.errors), ...(loaded.ok ? [] : loaded.errors)];
   console.error(`temperance: invalid policies:\n${errors.map((error) => `  ${error}`).join('\n')}`);
