@@ -169,6 +169,17 @@ export function defineUpstreamCases(runtime: Runtime): void {
     expect(azure.last.headers['api-key']).toBe(AZURE_KEY);
   });
 
+  it('lists the models that live on named upstreams beside openai\'s, and answers for them itself', async () => {
+    const { client: openai } = started();
+    const ids = [];
+    for await (const model of openai.models.list()) ids.push(model.id);
+    // Policies in file name order: azure-support, far, plain (at openai: not added), sql.
+    expect(ids).toEqual(['gpt-4o-mini', 'support-prod', 'far-away', 'sql-lora', 'sql-hosted']);
+    expect(await openai.models.retrieve('support-prod')).toMatchObject({ id: 'support-prod', object: 'model', owned_by: 'temperance' });
+    expect(openaiStandIn.requests.map((request) => request.url)).toEqual(['/v1/models']);
+    expect(openaiStandIn.last.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+  });
+
   it('answers 502 for the models of a down upstream only', async () => {
     const { client: openai } = started();
     const error = await caught(openai.chat.completions.create({ model: 'far-away', messages: [{ role: 'user', content: 'Hi' }] }));
