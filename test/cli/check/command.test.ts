@@ -30,4 +30,14 @@ describe('temperance check', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('./a.yaml: sampling.temperature: unknown field "defualt"');
   });
+
+  it('checks upstream names against upstreams.yaml, as the gateway does at start', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'lora.yaml'), 'model: sql-lora\nupstream: vllm\n');
+    const missing = await runTemperance(['check', '--policies', '.'], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('./lora.yaml: upstream: "vllm" is not an upstream of upstreams.yaml (defined: openai)');
+    await writeFile(join(dir, 'upstreams.yaml'), 'vllm:\n  base_url: http://127.0.0.1:8000/v1\n');
+    expect(await runTemperance(['check', '--policies', '.'], { cwd: dir })).toMatchObject({ code: 0 });
+  });
 });
