@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -33,11 +33,12 @@ describe('temperance check', () => {
 
   it('checks upstream names against upstreams.yaml, as the gateway does at start', async () => {
     const dir = await tempDir();
-    await writeFile(join(dir, 'lora.yaml'), 'model: sql-lora\nupstream: vllm\n');
-    const missing = await runTemperance(['check', '--policies', '.'], { cwd: dir });
+    await mkdir(join(dir, 'policies'));
+    await writeFile(join(dir, 'policies', 'lora.yaml'), 'model: sql-lora\nupstream: vllm\n');
+    const missing = await runTemperance(['check'], { cwd: dir });
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('./lora.yaml: upstream: "vllm" is not an upstream of upstreams.yaml (defined: openai)');
+    expect(missing.stderr).toContain('policies/lora.yaml: upstream: "vllm" is not an upstream of upstreams.yaml (defined: openai)');
     await writeFile(join(dir, 'upstreams.yaml'), 'vllm:\n  base_url: http://127.0.0.1:8000/v1\n');
-    expect(await runTemperance(['check', '--policies', '.'], { cwd: dir })).toMatchObject({ code: 0 });
+    expect(await runTemperance(['check'], { cwd: dir })).toMatchObject({ code: 0 });
   });
 });
