@@ -108,7 +108,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
       retries: config.UPSTREAM_RETRIES,
       maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
-    }, upstream.host);
+    }, upstream.label);
     observation.attempted(forwarded.attempts);
     const extra = policyName === undefined ? undefined : { [POLICY_HEADER]: policyName };
     if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), extra);

@@ -17,8 +17,10 @@ export type Upstream = {
   name: string;
   /** No trailing slash: `${baseUrl}/chat/completions`. */
   baseUrl: string;
-  /** `host[:port]`, for errors; never a key. */
+  /** `host[:port]`; never a key. */
   host: string;
+  /** How errors name it: the host for openai (as before upstreams), `NAME at HOST` for a named one. */
+  label: string;
   /** The parsed base URL: spans read its hostname and port. */
   url: URL;
   auth: 'bearer' | 'api-key';
@@ -51,7 +53,8 @@ function credentialFor(auth: Upstream['auth'], key: string | undefined, clientMa
 
 function upstream(name: string, baseUrl: string, auth: Upstream['auth'], keyVariable: string | undefined, credential: Credential): Upstream {
   const url = new URL(baseUrl);
-  return { name, baseUrl, host: url.host, url, auth, keyVariable, credential };
+  const label = name === OPENAI_UPSTREAM ? url.host : `${name} at ${url.host}`;
+  return { name, baseUrl, host: url.host, label, url, auth, keyVariable, credential };
 }
 
 export function buildUpstreamSet(inputs: UpstreamInputs): UpstreamSet {
