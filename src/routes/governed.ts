@@ -6,10 +6,11 @@ import { applyPolicy } from '../policy/apply.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
 import { forward } from '../proxy/forward.ts';
+import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
 import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
 import { noteError, POLICY_HEADER, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
-import { headersForUpstream, upstreamUrl } from '../upstream/request-headers.ts';
+import { setCredential, upstreamUrl } from '../upstream/request-headers.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -64,17 +65,13 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     }
     const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
 
-    // The policy's upstream (contract §8); no policy: openai.
-    const upstream = resolution === null ? config.upstreams.openai : config.upstreams.get(resolution.policy.upstream);
-    if (upstream === undefined) {
-      // Only a policy set loaded without upstreams.yaml can name an unknown one: never guess where to send it.
-      return observation.fail(noteError(c, gatewayError('gateway_misconfigured', `The policy ${resolution?.policy.name ?? ''} names an upstream this gateway does not define.`)));
-    }
-    observation.via(upstream);
     let outgoing: Outgoing = { bytes: parsed.bytes, body, usageAdded: false };
     let changed = false;
-    const headers = headersForUpstream(upstream, request.headers, c.get('clientAuthorization'));
+    // The client's end-to-end headers; the credential is the upstream's, set once it is known.
+    const headers = upstreamRequestHeaders(request.headers, undefined);
     let policyName: string | undefined;
+    // No policy: openai. Under a policy: the upstream of the policy that applied (contract §8).
+    let upstream = config.upstreams.openai;
     if (resolution === null) {
       if (config.UNLISTED_MODELS === 'reject') {
         const named = typeof body.model === 'string' ? `The model ${JSON.stringify(body.model)} is` : 'A request without a model is';
@@ -85,6 +82,11 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       policyName = policy.name;
       const result = applyPolicy(body, policy, route);
       observation.governed(policy, result.decisions);
+      const named = config.upstreams.get(policy.upstream);
+      // Only a policy set loaded without upstreams.yaml can name an unknown one: never guess where to send it.
+      if (named === undefined) return observation.fail(noteError(c, gatewayError('gateway_misconfigured', `The policy ${policy.name} names an upstream this gateway does not define.`)), { [POLICY_HEADER]: policy.name });
+      upstream = named;
+      observation.via(upstream);
       if (!result.ok) return observation.fail(noteError(c, result.error), { [POLICY_HEADER]: policy.name });
       // Unchanged bodies go out as the client's own bytes: JSON.parse loses integers above 2^53.
       if (result.changed) {
@@ -92,6 +94,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
         outgoing = { bytes: encoder.encode(JSON.stringify(result.body)), body: result.body, usageAdded: false };
       }
     }
+    setCredential(headers, upstream, c.get('clientAuthorization'));
     // Only under a policy: a model no policy governs is forwarded exactly as sent (an
     // OpenAI-compatible server might not know stream_options).
     if (policyName !== undefined) outgoing = requestUsage(route, outgoing, changed);

@@ -5,13 +5,19 @@ import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import type { Upstream } from './upstream-set.ts';
 
 export function headersForUpstream(upstream: Upstream, incoming: Headers, clientAuthorization: string | undefined): Headers {
+  const headers = upstreamRequestHeaders(incoming, undefined);
+  setCredential(headers, upstream, clientAuthorization);
+  return headers;
+}
+
+/** Replaces whatever credential `headers` carry with the one `upstream` gets. */
+export function setCredential(headers: Headers, upstream: Upstream, clientAuthorization: string | undefined): void {
   const { credential } = upstream;
-  const authorization = credential.kind === 'client' ? clientAuthorization : credential.kind === 'key' && credential.header === 'authorization' ? `Bearer ${credential.key}` : undefined;
-  const headers = upstreamRequestHeaders(incoming, authorization);
+  headers.delete('authorization');
   // Azure's header is a credential too: a client's never passes, whichever upstream it is.
   headers.delete('api-key');
-  if (credential.kind === 'key' && credential.header === 'api-key') headers.set('api-key', credential.key);
-  return headers;
+  if (credential.kind === 'client' && clientAuthorization !== undefined) headers.set('authorization', clientAuthorization);
+  if (credential.kind === 'key') headers.set(credential.header, credential.header === 'authorization' ? `Bearer ${credential.key}` : credential.key);
 }
 
 /** `${baseUrl}${path}${search}`: the host is the upstream's, never the client's to choose. */
