@@ -78,6 +78,16 @@ export const ConfigSchema = z
     // The standard name; Node only (a Worker exports its metrics after each request).
     OTEL_METRIC_EXPORT_INTERVAL: integer(60_000, 100, 2_147_483_647),
     ADMIN_API_KEY: optional(z.string()),
+  })
+  .superRefine((env, ctx) => {
+    // GATEWAY_API_KEYS without OPENAI_API_KEY depends on upstreams.yaml: see credentialErrors.
+    if (env.OPENAI_API_KEY !== undefined && env.GATEWAY_API_KEYS.length === 0 && !env.ALLOW_ANONYMOUS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_API_KEY'],
+        message: 'is set but GATEWAY_API_KEYS is not: anyone could spend your key through the gateway. Set GATEWAY_API_KEYS, or ALLOW_ANONYMOUS=true to allow it',
+      });
+    }
   });
 
 /** The settings, and the upstreams they and upstreams.yaml define (keys read by variable name). */
@@ -101,14 +111,8 @@ function credentialErrors(env: EnvSettings, keys: readonly UpstreamKey[]): strin
   const errors: string[] = [];
   const anonymousAllowed = env.ALLOW_ANONYMOUS;
   const noGatewayKeys = env.GATEWAY_API_KEYS.length === 0;
-  for (const { variable, upstream, key } of keys) {
-    if (key === undefined) errors.push(`${variable}: is not set: it holds the key of upstream ${upstream} (upstreams.yaml)`);
-  }
   if (!noGatewayKeys && env.OPENAI_API_KEY === undefined && keys.length === 0) {
     errors.push("GATEWAY_API_KEYS: needs OPENAI_API_KEY: without it each client's own key goes upstream, so gateway keys would be forwarded to OpenAI");
-  }
-  if (env.OPENAI_API_KEY !== undefined && noGatewayKeys && !anonymousAllowed) {
-    errors.push('OPENAI_API_KEY: is set but GATEWAY_API_KEYS is not: anyone could spend your key through the gateway. Set GATEWAY_API_KEYS, or ALLOW_ANONYMOUS=true to allow it');
   }
   for (const { variable, upstream, key } of keys) {
     if (key !== undefined && noGatewayKeys && !anonymousAllowed) {
@@ -132,10 +136,12 @@ export function parseConfig(env: Record<string, unknown>, upstreams: UpstreamsFi
     // zod's own messages for a wrong type: never quote the value.
     error: (issue) => (issue.code === 'invalid_type' ? `must be ${issue.expected === 'string' ? 'text' : issue.expected}` : undefined),
   });
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`) };
-  const settings = parsed.data;
   const keys = readUpstreamKeys(env, upstreams);
-  const errors = credentialErrors(settings, keys);
+  // Reported with every other error: a missing key needs no other setting to be judged.
+  const missing = keys.flatMap(({ variable, upstream, key }) => (key === undefined ? [`${variable}: is not set: it holds the key of upstream ${upstream} (upstreams.yaml)`] : []));
+  if (!parsed.success) return { ok: false, errors: [...parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`), ...missing] };
+  const settings = parsed.data;
+  const errors = [...missing, ...credentialErrors(settings, keys)];
   if (errors.length > 0) return { ok: false, errors };
   const upstreamSet = buildUpstreamSet({
     openaiBaseUrl: settings.OPENAI_BASE_URL,
