@@ -2,13 +2,14 @@
 // for OpenAI, an Azure OpenAI resource (v1 API: /openai/v1, `api-key`), a hosted
 // OpenAI-compatible service (its own bearer key) and a vLLM server (no key) each check the
 // credential they expect; a fifth upstream is down.
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { caught } from '../support/openai-client.ts';
 import { startConfigured, type GatewayFiles } from '../support/configured-gateway.ts';
 import { freePort, type RunningGateway, type Runtime } from '../support/runtimes.ts';
 import { StandIn } from '../support/stand-in.ts';
+import { chatChunk, sendJson, sseEvent } from '../support/fake-upstream.ts';
 
 const OPENAI_KEY = 'sk-proj-OPENAILEAK-0123456789';
 const AZURE_KEY = 'azure0AZURELEAK0123456789abcdef';
@@ -97,6 +98,8 @@ export function defineUpstreamCases(runtime: Runtime): void {
     gateway = await startConfigured(runtime, files, {
       OPENAI_BASE_URL: openaiStandIn.url, OPENAI_API_KEY: OPENAI_KEY, GATEWAY_API_KEYS: GATEWAY_KEY,
       AZURE_EAST_API_KEY: AZURE_KEY, HOSTED_API_KEY: HOSTED_KEY, ADMIN_API_KEY: 'admin-key-upstreams-1',
+      // Faults behave per upstream as for openai: one retry, and a silent stream is ended.
+      UPSTREAM_RETRIES: '1', UPSTREAM_RETRY_MAX_DELAY_MS: '50', UPSTREAM_IDLE_TIMEOUT_MS: '1000',
     });
     client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: GATEWAY_KEY, maxRetries: 0 });
   });
@@ -188,6 +191,34 @@ export function defineUpstreamCases(runtime: Runtime): void {
     expect(error.message).toMatch(/^502 The upstream \(down at 127\.0\.0\.1:\d+\) could not be reached/);
     const fine = await openai.chat.completions.create({ model: 'support-prod', messages: [{ role: 'user', content: 'Hi' }] });
     expect(fine.choices[0]?.message.content).toBe('Hello from the stand-in upstream.');
+  });
+
+  it('retries a named upstream\'s 503 with its own credential, and ends its silent stream with an error event', async () => {
+    const { client: openai } = started();
+    let calls = 0;
+    const answer = azure.handler;
+    azure.handler = (request, response) => {
+      calls += 1;
+      if (calls === 1) return sendJson(response, 503, { error: { message: 'Busy.', type: 'server_error', param: null, code: null } });
+      return answer(request, response);
+    };
+    const reply = await openai.chat.completions.create({ model: 'support-prod', messages: [{ role: 'user', content: 'Hi' }] });
+    expect(reply.choices[0]?.message.content).toBe('Hello from the stand-in upstream.');
+    expect(azure.requests.map((request) => request.headers['api-key'])).toEqual([AZURE_KEY, AZURE_KEY]);
+
+    vllm.handler = (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(sseEvent(chatChunk(String(request.json().model), 'Thinking')));
+    };
+    const stream = await openai.chat.completions.create({ model: 'sql-lora', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    const pieces: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((caught: unknown) => caught);
+    expect(pieces).toEqual(['Thinking']);
+    expect(error).toBeInstanceOf(APIError);
+    expect(error).toMatchObject({ code: 'upstream_idle_timeout' });
+    await vllm.last.closedEarly;
   });
 
   it('never lets a key cross to another upstream or back to the client', async () => {
