@@ -109,7 +109,7 @@ export class Observation {
     this.#spans?.startUpstream(this.#route, this.#record.model, headers);
   }
 
-  /** The upstream this request goes to (a policy's named upstream), when not openai. */
+  /** The upstream this request goes to: its governing policy's (record and CLIENT span name it). */
   via(upstream: { name: string; url: URL }): void {
     this.#record.upstream = upstream.url.hostname;
     this.#record.upstreamName = upstream.name;

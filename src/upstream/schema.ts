@@ -9,10 +9,18 @@ export const UPSTREAM_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 // A variable name as shells, Workers secrets and dotenv files all accept it.
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+function withoutCredentials(url: URL): boolean {
+  return url.username === '' && url.password === '';
+}
+
 export const UpstreamDefinition = z
   .strictObject({
     base_url: z
       .url({ protocol: /^https?$/, error: (issue) => (issue.input === undefined ? 'is required' : 'must be an http or https URL') })
+      // A key in the URL would show wherever the URL does: keys come from api_key_env only. The
+      // route is appended to the URL, so a query or fragment would end up in the wrong place.
+      .refine((url) => !URL.canParse(url) || withoutCredentials(new URL(url)), 'must not hold a user or password: give the key by api_key_env')
+      .refine((url) => !URL.canParse(url) || (new URL(url).search === '' && new URL(url).hash === ''), 'must not have a query or fragment: the route is appended to it')
       .transform((url) => url.replace(/\/+$/, ''))
       .meta({ description: 'The base URL requests go to, as OPENAI_BASE_URL: `/chat/completions` is appended (Azure OpenAI: https://RESOURCE.openai.azure.com/openai/v1).' }),
     api_key_env: z

@@ -35,6 +35,8 @@ describe('parseUpstreamsFile', () => {
     ['vllm:\n  base_ulr: http://x/v1\n', ['upstreams.yaml: vllm.base_url: is required', 'upstreams.yaml: vllm: unknown field "base_ulr"']],
     ['vllm:\n  base_url: ftp://x/v1\n', ['upstreams.yaml: vllm.base_url: must be an http or https URL']],
     ['vllm:\n  base_url: not a url\n', ['upstreams.yaml: vllm.base_url: must be an http or https URL']],
+    ['vllm:\n  base_url: https://me:sk-SECRET@x/v1\n', ['upstreams.yaml: vllm.base_url: must not hold a user or password: give the key by api_key_env']],
+    ['az:\n  base_url: https://x/openai/v1?api-version=2024-10-21\n', ['upstreams.yaml: az.base_url: must not have a query or fragment: the route is appended to it']],
     ['az:\n  base_url: https://x/openai/v1\n  auth: api-key\n', ['upstreams.yaml: az.api_key_env: auth: api-key needs api_key_env (the variable holding the key)']],
     ['az:\n  base_url: https://x/v1\n  auth: basic\n  api_key_env: K\n', ['upstreams.yaml: az.auth: must be "bearer" or "api-key"']],
     ['az:\n  base_url: https://x/v1\n  api_key_env: 1KEY\n', ['upstreams.yaml: az.api_key_env: a variable name is letters, digits and _, not starting with a digit']],
