@@ -113,6 +113,7 @@ export function defineTraceCases(runtime: Runtime): void {
         'gen_ai.usage.input_tokens': 12,
         'gen_ai.usage.output_tokens': 7,
         'server.address': '127.0.0.1',
+        'temperance.upstream': 'openai',
         'http.response.status_code': 200,
       });
       expect(chat.attributes).not.toHaveProperty('temperance.policy');
