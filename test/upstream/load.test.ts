@@ -1,6 +1,7 @@
 // upstreams.yaml: every schema error reads `file: field: problem`, and policies naming an
 // upstream are checked against it.
 import { describe, expect, it } from 'vitest';
+import { fromCompiled, toCompiled, upstreamsFromCompiled } from '../../src/policy/compiled.ts';
 import { loadPolicies } from '../../src/policy/load.ts';
 import { parseUpstreamsFile } from '../../src/upstream/load.ts';
 
@@ -80,5 +81,27 @@ describe('policies naming upstreams', () => {
   it('checks the name\'s shape even without upstreams.yaml at hand', () => {
     const result = loadPolicies([{ path: 'policies/p.yaml', text: 'model: m\nupstream: "a b"\n' }], 0);
     expect(result.ok ? [] : result.errors).toEqual(['policies/p.yaml: upstream: an upstream name is letters, digits, ".", "_" or "-"']);
+  });
+});
+
+describe('the compiled data the Worker imports', () => {
+  const files = [{ path: 'policies/lora.yaml', text: 'model: sql-lora\nupstream: vllm\n' }];
+  const upstreams = { vllm: { base_url: 'http://127.0.0.1:8000/v1', auth: 'bearer' as const } };
+
+  it('carries upstreams.yaml beside the policies, and reads both back', () => {
+    const loaded = loadPolicies(files, 7, upstreams);
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const data: unknown = JSON.parse(JSON.stringify(toCompiled(loaded.value, upstreams)));
+    expect(upstreamsFromCompiled(data)).toEqual({ ok: true, value: upstreams });
+    const set = fromCompiled(data);
+    expect(set.ok && set.value.policies.map((policy) => policy.upstream)).toEqual(['vllm']);
+  });
+
+  it('refuses policies naming an upstream the compiled data lacks, and reads old data (no upstreams) as openai alone', () => {
+    const loaded = loadPolicies(files, 7, upstreams);
+    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+    const { upstreams: _dropped, ...withoutUpstreams } = toCompiled(loaded.value, upstreams);
+    expect(fromCompiled(withoutUpstreams)).toEqual({ ok: false, errors: ['policies/lora.yaml: upstream: "vllm" is not an upstream of upstreams.yaml (defined: openai)'] });
+    expect(upstreamsFromCompiled(withoutUpstreams)).toEqual({ ok: true, value: {} });
   });
 });
