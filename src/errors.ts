@@ -8,6 +8,7 @@ export const ERROR_KINDS = {
   invalid_type: { status: 400, type: 'invalid_request_error' },
   policy_violation: { status: 400, type: 'invalid_request_error' },
   model_not_allowed: { status: 400, type: 'invalid_request_error' },
+  model_too_long: { status: 400, type: 'invalid_request_error' },
   missing_api_key: { status: 401, type: 'invalid_request_error' },
   invalid_api_key: { status: 401, type: 'invalid_request_error' },
   admin_key_required: { status: 401, type: 'invalid_request_error' },

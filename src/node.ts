@@ -1,16 +1,17 @@
 // Node entry: `npm run start:node`. Exits 1 with every error when the configuration or the
 // policy folder is invalid: the gateway never serves with a policy it could not read.
 import process from 'node:process';
-import { lineWriter } from './node/log.ts';
+import { fdLineWriter } from './node/log.ts';
 import { startNodeServer } from './node/server.ts';
 
-const log = lineWriter(process.stdout);
+// Straight to descriptor 1: see src/node/log.ts for why not process.stdout.
+const writer = fdLineWriter(1);
 
 function upstreamList(upstreams: readonly { name: string; host: string }[]): string {
   return upstreams.length === 1 ? `upstream ${upstreams[0]?.host ?? ''}` : `upstreams ${upstreams.map((upstream) => `${upstream.name} (${upstream.host})`).join(', ')}`;
 }
 
-const started = await startNodeServer(process.env, log);
+const started = await startNodeServer(process.env, writer.log, { logDropped: writer.dropped });
 if (!started.ok) {
   console.error(`temperance: cannot start:\n${started.errors.map((error) => `  ${error}`).join('\n')}`);
   process.exit(1);
@@ -21,6 +22,6 @@ console.log(`temperance (Node ${process.version}) listening on ${gateway.url}: $
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void gateway.close().then(() => process.exit(0));
+    void gateway.close().then(writer.flush).then(() => process.exit(0));
   });
 }

@@ -7,6 +7,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { RequestRecord } from './observe/record.ts';
 import { bearerToken } from './credentials.ts';
+import { boundString } from './observe/bound.ts';
 import { createRedactor } from './redact.ts';
 import { upstreamKeys } from './upstream/upstream-set.ts';
 import type { GatewayDeps, GatewayEnv, LogLine } from './routes/context.ts';
@@ -45,7 +46,7 @@ function fromContext(c: Context<GatewayEnv>, id: string, started: number): LogLi
     level: level(c.res.status),
     id,
     method: c.req.method,
-    path: new URL(c.req.url).pathname,
+    path: boundString(new URL(c.req.url).pathname),
     status: c.res.status,
     error: c.get('refusal'),
     duration_ms: Math.round((performance.now() - started) * 10) / 10,

@@ -4,11 +4,24 @@
 import type { Context, Hono } from 'hono';
 import { errorResponse, gatewayError } from '../errors.ts';
 import type { TraceBuffer } from '../observe/trace-buffer.ts';
+import { readBodyWithin } from '../proxy/read-body.ts';
 import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
 import { ADMIN_COOKIE, createAdminGuard } from './access.ts';
 import { loginPage, PAGE_SECURITY_HEADERS, tracePage } from './trace-page.ts';
 
 const SECURE_PREFIX = '/_temperance';
+
+/** A sign-in form is a key and little else: a larger body is refused unread, never buffered. */
+const MAX_LOGIN_BYTES = 8 * 1024;
+
+/** The key typed into the sign-in form, or undefined for a missing, malformed or oversized form. */
+async function typedKey(request: Request): Promise<string | undefined> {
+  const read = await readBodyWithin(request, MAX_LOGIN_BYTES);
+  if (!read.ok) return undefined;
+  const form = await new Response(read.bytes, { headers: { 'content-type': request.headers.get('content-type') ?? '' } }).formData().catch(() => undefined);
+  const key = form?.get('key');
+  return typeof key === 'string' ? key : undefined;
+}
 
 function wantsHtml(request: Request): boolean {
   return (request.headers.get('accept') ?? '').includes('text/html');
@@ -19,11 +32,10 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
 
   // Names and hosts only: a base URL's path or query could carry a key (some servers take ?key=).
   const upstreams = deps.config.upstreams.all.map((upstream) => ({ name: upstream.name, host: upstream.host }));
-  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length, upstreams }));
+  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length, upstreams, ...deps.health?.() }));
 
   app.post(`${SECURE_PREFIX}/login`, async (c) => {
-    const form = await c.req.raw.formData().catch(() => undefined);
-    const typed = form?.get('key');
+    const typed = await typedKey(c.req.raw);
     const cookie = typeof typed === 'string' ? await guard.cookieFor(typed) : undefined;
     if (cookie === undefined) return new Response(loginPage(true), { status: 401, headers: PAGE_SECURITY_HEADERS });
     const secure = new URL(c.req.url).protocol === 'https:' ? '; Secure' : '';

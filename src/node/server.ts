@@ -22,6 +22,10 @@ export type NodeGateway = {
   close: () => Promise<void>;
 };
 
+function healthOf(logDropped: () => number): () => Record<string, unknown> {
+  return () => ({ log: { dropped: logDropped() } });
+}
+
 export type StartResult = { ok: true; gateway: NodeGateway } | { ok: false; errors: string[] };
 
 /** Takes one log line: a JSON text, already redacted. */
@@ -39,6 +43,8 @@ export type StartOptions = {
   watch?: boolean;
   /** The upstream client (default: undici's request(), see upstream-fetch.ts); the benchmark passes Node's fetch to compare. */
   fetch?: typeof fetch;
+  /** Log lines the writer had to drop (a blocked or closed stdout), shown by the health route. */
+  logDropped?: () => number;
 };
 
 export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: StartOptions = {}): Promise<StartResult> {
@@ -63,6 +69,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
     fetch: upstream.fetch,
     log,
     ...(telemetry === undefined ? {} : { telemetry }),
+    ...(options.logDropped === undefined ? {} : { health: healthOf(options.logDropped) }),
     // The socket's own remote address: a header could be sent by anyone.
     clientAddress: (c) => getConnInfo(c).remote.address,
   });

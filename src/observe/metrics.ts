@@ -1,6 +1,7 @@
 // Records → the GenAI client metrics (semconv names and units), for the upstream calls only.
 import type { Attributes, Meter } from '@opentelemetry/api';
 import { GEN_AI, GEN_AI_METRICS, HTTP, PROVIDER } from './semconv.ts';
+import { AttributeVocabulary } from './attribute-vocabulary.ts';
 import type { RecordSink } from './record.ts';
 import { operationName } from '../trace.ts';
 
@@ -18,6 +19,10 @@ export function metricsSink(meter: Meter): RecordSink {
   const tokens = meter.createHistogram(GEN_AI_METRICS.tokenUsage, {
     unit: '{token}', description: 'Number of input and output tokens used', advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
   });
+  // Values a client or an upstream chooses; the policy's name and the route are the gateway's own.
+  const requestModels = new AttributeVocabulary();
+  const responseModels = new AttributeVocabulary();
+  const errorTypes = new AttributeVocabulary();
   return (record) => {
     // Only what went upstream is a GenAI operation: a refusal or a pass-through is not.
     if (record.route === 'pass-through' || record.timeToHeadersMs === undefined) return;
@@ -26,9 +31,9 @@ export function metricsSink(meter: Meter): RecordSink {
       [GEN_AI.providerName]: PROVIDER,
       [HTTP.serverAddress]: record.upstream,
     };
-    if (record.model !== undefined) attributes[GEN_AI.requestModel] = record.model;
-    if (record.response?.model !== undefined) attributes[GEN_AI.responseModel] = record.response.model;
-    if (record.errorType !== undefined) attributes[HTTP.errorType] = record.errorType;
+    if (record.model !== undefined) attributes[GEN_AI.requestModel] = requestModels.admit(record.model);
+    if (record.response?.model !== undefined) attributes[GEN_AI.responseModel] = responseModels.admit(record.response.model);
+    if (record.errorType !== undefined) attributes[HTTP.errorType] = errorTypes.admit(record.errorType);
     if (record.policy !== undefined) attributes['temperance.policy'] = record.policy;
     duration.record(record.durationMs / 1000, attributes);
     if (record.timeToFirstTokenMs !== undefined) firstChunk.record(record.timeToFirstTokenMs / 1000, attributes);

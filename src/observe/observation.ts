@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy-set.ts';
 import { eventJson, SseSplitter } from '../proxy/sse.ts';
 import { keepEvent } from '../proxy/usage-filter.ts';
 import { tapBody } from './body-tap.ts';
+import { boundOptional, boundString, boundValue } from './bound.ts';
 import { inputContent, outputContent } from './content.ts';
 import type { ParameterValues, RecordRoute, RecordSink, RequestRecord } from './record.ts';
 import { ResponseScan } from './response-scan.ts';
@@ -30,8 +31,14 @@ export type ObservationDeps = {
   upstream: URL;
 };
 
+// Every client-sent value enters the record through boundValue/boundString (src/observe/bound.ts):
+// the record outlives the request (trace buffer, log line, spans, metrics, the store).
 function pick(body: JsonObject, param: string): ParameterValues {
-  return Object.hasOwn(body, param) ? { requested: body[param] } : {};
+  return Object.hasOwn(body, param) ? { requested: boundValue(body[param]) } : {};
+}
+
+function boundDecision(decision: Decision): Decision {
+  return { ...decision, requested: boundValue(decision.requested), applied: boundValue(decision.applied) };
 }
 
 export class Observation {
@@ -58,7 +65,7 @@ export class Observation {
       id,
       startedAt: Date.now(),
       method: request.method,
-      path: new URL(request.url).pathname,
+      path: boundString(new URL(request.url).pathname),
       route,
       stream: false,
       decisions: [],
@@ -78,7 +85,7 @@ export class Observation {
   /** The client's parsed body: its model, whether it streams, the parameters it asked for. */
   requested(body: JsonObject): void {
     this.#requestedBody = body;
-    if (typeof body.model === 'string') this.#record.requestedModel = body.model;
+    if (typeof body.model === 'string') this.#record.requestedModel = boundString(body.model);
     this.#record.stream = body.stream === true;
     for (const param of SHOWN_PARAMETERS) this.#record.parameters[param] = pick(body, param);
   }
@@ -86,7 +93,7 @@ export class Observation {
   /** The governing policy and what it decided (also when it refused). */
   governed(policy: Policy, decisions: readonly Decision[]): void {
     this.#record.policy = policy.name;
-    this.#record.decisions = [...decisions];
+    this.#record.decisions = decisions.map(boundDecision);
     for (const decision of decisions) {
       if (decision.param === 'system' || decision.param === 'model') continue;
       this.#record.parameters[decision.param] = pick(this.#requestedBody, decision.param);
@@ -100,10 +107,10 @@ export class Observation {
 
   /** The body going upstream (after the policy) and its headers, which get our traceparent. */
   sending(body: JsonObject, headers: Headers, usageAdded: boolean): void {
-    if (typeof body.model === 'string') this.#record.model = body.model;
+    if (typeof body.model === 'string') this.#record.model = boundString(body.model);
     this.#record.usageAdded = usageAdded;
     for (const [param, values] of Object.entries(this.#record.parameters)) {
-      this.#record.parameters[param] = Object.hasOwn(body, param) ? { ...values, applied: body[param] } : values;
+      this.#record.parameters[param] = Object.hasOwn(body, param) ? { ...values, applied: boundValue(body[param]) } : values;
     }
     if (this.#deps.captureContent) this.#record.content = inputContent(this.#route, body);
     this.#spans?.startUpstream(this.#route, this.#record.model, headers);
@@ -212,12 +219,15 @@ export class Observation {
 
   #absorb(scan: ResponseScan): void {
     const response: NonNullable<RequestRecord['response']> = {};
-    if (scan.id !== undefined) response.id = scan.id;
-    if (scan.model !== undefined) response.model = scan.model;
-    if (scan.finishReasons.length > 0) response.finishReasons = [...new Set(scan.finishReasons)];
+    // The upstream's words are bounded too: an OpenAI-compatible server is not always a careful one.
+    const id = boundOptional(scan.id);
+    const model = boundOptional(scan.model);
+    if (id !== undefined) response.id = id;
+    if (model !== undefined) response.model = model;
+    if (scan.finishReasons.length > 0) response.finishReasons = [...new Set(scan.finishReasons.slice(0, 16).map((reason) => boundString(reason)))];
     if (Object.keys(response).length > 0) this.#record.response = response;
     if (scan.usage !== undefined) this.#record.usage = scan.usage;
-    if (scan.errorType !== undefined) this.#record.errorType = scan.errorType;
+    if (scan.errorType !== undefined) this.#record.errorType = boundString(scan.errorType);
     if (this.#record.content !== undefined && scan.text !== '') this.#record.content.output = outputContent(scan.text, scan.finishReasons);
   }
 

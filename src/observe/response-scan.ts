@@ -108,7 +108,8 @@ export class ResponseScan {
   }
 
   #finish(reason: unknown): void {
-    if (typeof reason === 'string') this.finishReasons.push(reason);
+    // One per distinct reason: a long stream repeats them, and the list outlives the request.
+    if (typeof reason === 'string' && this.finishReasons.length < 16 && !this.finishReasons.includes(reason)) this.finishReasons.push(reason);
   }
 
   #append(text: unknown): void {

@@ -2,6 +2,7 @@
 // client's traceparent), CLIENT for the upstream call (whose context goes upstream). Spans are
 // parented explicitly, so no context manager (AsyncLocalStorage) is needed on either runtime.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import { boundString } from './bound.ts';
 import { GEN_AI, HTTP, PROVIDER } from './semconv.ts';
 import type { RecordRoute, RequestRecord } from './record.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -23,7 +24,7 @@ export class RequestSpans {
     this.#telemetry = telemetry;
     this.#upstream = upstream;
     const parent = telemetry.propagator.extract(ROOT_CONTEXT, request.headers, headerGetter);
-    const path = new URL(request.url).pathname;
+    const path = boundString(new URL(request.url).pathname);
     this.#server = telemetry.tracer.startSpan(serverSpanName({ method: request.method, route, path }), {
       kind: SpanKind.SERVER,
       attributes: { [HTTP.requestMethod]: request.method, [HTTP.urlPath]: path },

@@ -1,7 +1,12 @@
 // Model name → the policy that governs it: exact id, alias or persona first, then the most
 // specific pattern. Model names come from clients, so pattern results sit in a bounded cache.
 import { LRUCache } from 'lru-cache';
+import { MAX_KEPT_CHARS } from '../observe/bound.ts';
 import type { Policy } from './policy-set.ts';
+
+/** Entries and characters of model names the pattern cache holds: bounded by both. */
+const CACHE_ENTRIES = 1000;
+const CACHE_CHARS = CACHE_ENTRIES * 128;
 
 export type Resolution = { policy: Policy; via: 'exact' | 'alias' | 'persona' | 'pattern' };
 
@@ -69,8 +74,9 @@ export function createResolver(
     .sort((a, b) => b.specificity - a.specificity)
     .map((pattern, rank) => ({ ...pattern, rank }));
   const index = indexPatterns(compiled);
-  // lru-cache cannot hold undefined or null: "no policy" is cached as a sentinel.
-  const cache = new LRUCache<string, Resolution | { none: true }>({ max: 1000 });
+  // lru-cache cannot hold undefined or null: "no policy" is cached as a sentinel. Keys are
+  // client-sent names: the cache is bounded by their total length as well as their number.
+  const cache = new LRUCache<string, Resolution | { none: true }>({ max: CACHE_ENTRIES, maxSize: CACHE_CHARS, sizeCalculation: (_value, key) => key.length + 1 });
   const none = { none: true } as const;
 
   return (model) => {
@@ -81,7 +87,8 @@ export function createResolver(
     if (cached !== undefined) return 'none' in cached ? null : cached;
     const match = bestMatch(index, model);
     const resolution: Resolution | null = match === undefined ? null : { policy: match.policy, via: 'pattern' };
-    cache.set(model, resolution ?? none);
+    // A name longer than the gateway keeps of any client string is answered, never remembered.
+    if (model.length <= MAX_KEPT_CHARS) cache.set(model, resolution ?? none);
     return resolution;
   };
 }

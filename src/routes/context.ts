@@ -26,6 +26,8 @@ export type GatewayDeps = {
    * socket's remote address). Without ADMIN_API_KEY, /_temperance/ answers only loopback.
    */
   clientAddress?: (c: Context<GatewayEnv>) => string | undefined;
+  /** More facts for GET /_temperance/health from the runtime (Node: log lines dropped). */
+  health?: () => Record<string, unknown>;
 };
 
 export type GatewayEnv = {

@@ -2,6 +2,7 @@
 // is applied before it is forwarded. Each request is observed (src/observe/observation.ts).
 import type { Context } from 'hono';
 import { gatewayError, type GatewayError } from '../errors.ts';
+import { MAX_KEPT_CHARS as MAX_MODEL_CHARS } from '../observe/bound.ts';
 import { applyPolicy } from '../policy/apply.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
@@ -62,6 +63,11 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     observation.requested(body);
     if (body.model !== undefined && typeof body.model !== 'string') {
       return observation.fail(noteError(c, gatewayError('invalid_type', 'model must be a string', 'model')));
+    }
+    // Before resolution: no model id is this long, and a name that long must not reach a cache.
+    if (typeof body.model === 'string' && body.model.length > MAX_MODEL_CHARS) {
+      const message = `model is ${body.model.length} characters long; at most ${MAX_MODEL_CHARS} are allowed.`;
+      return observation.fail(noteError(c, gatewayError('model_too_long', message, 'model')));
     }
     const resolution = typeof body.model === 'string' ? deps.policies().resolve(body.model) : null;
 

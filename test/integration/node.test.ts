@@ -2,6 +2,7 @@ import { afterAll, describe } from 'vitest';
 import { nodeRuntime } from '../support/runtimes.ts';
 import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
+import { defineHostileCases } from './hostile.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 import { defineUpstreamConfigCases, defineUpstreamCases } from './upstreams.cases.ts';
@@ -9,6 +10,7 @@ import { defineUpstreamConfigCases, defineUpstreamCases } from './upstreams.case
 describe('the gateway on Node', () => defineGatewayCases(nodeRuntime));
 describe('responses and completions on Node', () => defineRouteCases(nodeRuntime));
 describe('logs and leaks on Node', () => defineLogCases(nodeRuntime));
+describe('hostile input on Node', () => defineHostileCases(nodeRuntime, { size: 1024 * 1024, rounds: 15 }));
 describe('named upstreams on Node', () => defineUpstreamCases(nodeRuntime));
 describe('upstream configuration on Node', () => defineUpstreamConfigCases(nodeRuntime));
 

@@ -2,6 +2,7 @@ import { afterAll, describe } from 'vitest';
 import { workerdRuntime } from '../support/runtimes.ts';
 import { defineGatewayCases } from './gateway.cases.ts';
 import { defineFaultCases } from './faults.cases.ts';
+import { defineHostileCases } from './hostile.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 import { defineUpstreamConfigCases, defineUpstreamCases } from './upstreams.cases.ts';
@@ -9,6 +10,7 @@ import { defineUpstreamConfigCases, defineUpstreamCases } from './upstreams.case
 describe('the gateway on workerd', () => defineGatewayCases(workerdRuntime));
 describe('responses and completions on workerd', () => defineRouteCases(workerdRuntime));
 describe('logs and leaks on workerd', () => defineLogCases(workerdRuntime));
+describe('hostile input on workerd', () => defineHostileCases(workerdRuntime, { size: 1024 * 1024, rounds: 15 }));
 describe('named upstreams on workerd', () => defineUpstreamCases(workerdRuntime));
 describe('upstream configuration on workerd', () => defineUpstreamConfigCases(workerdRuntime));
 
