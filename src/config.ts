@@ -122,10 +122,13 @@ function credentialErrors(env: EnvSettings, keys: readonly UpstreamKey[]): strin
   return errors;
 }
 
-/** Node only: where upstreams.yaml is, before the rest of the settings can be read (they need it). */
-export function upstreamsFilePath(env: Record<string, unknown>): string {
+/**
+ * Node only: where upstreams.yaml is, before the rest of the settings can be read (they need
+ * it). `required`: UPSTREAMS_FILE names it, so a missing file is a mistake, not "openai alone".
+ */
+export function upstreamsFilePath(env: Record<string, unknown>): { path: string; required: boolean } {
   const value = unsetIfEmpty(env.UPSTREAMS_FILE);
-  return typeof value === 'string' ? value : UPSTREAMS_FILE_DEFAULT;
+  return typeof value === 'string' ? { path: value, required: true } : { path: UPSTREAMS_FILE_DEFAULT, required: false };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };

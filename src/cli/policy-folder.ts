@@ -20,8 +20,8 @@ export async function loadPolicyFolder(dir: string, io: Io): Promise<PolicySet> 
   const sources = read.sources.map((source) => ({ ...source, path: `${dir.replace(/\/+$/, '')}/${source.path.slice(source.path.lastIndexOf('/') + 1)}` }));
   // upstreams.yaml as the Node gateway finds it (UPSTREAMS_FILE, else the file here): a policy
   // naming an upstream it does not define fails here as it would at start.
-  const upstreamsPath = io.env.UPSTREAMS_FILE === undefined || io.env.UPSTREAMS_FILE === '' ? 'upstreams.yaml' : io.env.UPSTREAMS_FILE;
-  const upstreams = await readUpstreamsFile(resolve(io.cwd, upstreamsPath));
+  const named = io.env.UPSTREAMS_FILE !== undefined && io.env.UPSTREAMS_FILE !== '';
+  const upstreams = await readUpstreamsFile(resolve(io.cwd, named ? (io.env.UPSTREAMS_FILE ?? '') : 'upstreams.yaml'), named);
   if (!upstreams.ok) throw new CliError(`invalid upstreams:\n${upstreams.errors.map((error) => `  ${error}`).join('\n')}`);
   const loaded = loadPolicies(sources, Math.floor(Date.now() / 1000), upstreams.value);
   if (!loaded.ok) throw new CliError(`invalid policies:\n${loaded.errors.map((error) => `  ${error}`).join('\n')}`);

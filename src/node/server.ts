@@ -50,7 +50,8 @@ export type StartOptions = {
 export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: StartOptions = {}): Promise<StartResult> {
   // upstreams.yaml first: it names the key variables the settings must hold. Read once at start
   // (keys come from the environment, which cannot change without a restart either).
-  const upstreams = await readUpstreamsFile(upstreamsFilePath(env));
+  const where = upstreamsFilePath(env);
+  const upstreams = await readUpstreamsFile(where.path, where.required);
   const parsed = parseConfig(env, upstreams.ok ? upstreams.value : {});
   if (!upstreams.ok || !parsed.ok) return { ok: false, errors: [...(upstreams.ok ? [] : upstreams.errors), ...(parsed.ok ? [] : parsed.errors)] };
   const { config } = parsed;
