@@ -2,8 +2,11 @@
 // stand-in upstream and the gateway (Node, shipped policies/), sends requests with the official
 // openai SDK, and prints what the client sent, what the upstream received and why.
 import { createServer } from 'node:http';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import process from 'node:process';
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { startNodeServer } from '../src/node/server.ts';
 import { applyPolicy } from '../src/policy/apply.ts';
 import { chatRoute } from '../src/policy/routes/chat.ts';
@@ -15,6 +18,15 @@ const upstream = createServer((request, response) => {
   request.on('end', () => {
     const body: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     received.push(body);
+    // As OpenAI answers a reasoning model (o4-mini) asked for a parameter it refuses.
+    const refused = typeof body === 'object' && body !== null && 'model' in body && String(body.model).includes('o4-mini')
+      ? ['temperature', 'top_p', 'max_tokens'].find((param) => Object.hasOwn(body, param))
+      : undefined;
+    if (refused !== undefined) {
+      response.writeHead(400, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: `Unsupported parameter: '${refused}' is not supported with this model.${refused === 'max_tokens' ? " Use 'max_completion_tokens' instead." : ''}`, type: 'invalid_request_error', param: refused, code: 'unsupported_parameter' } }));
+      return;
+    }
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({
       id: 'chatcmpl-demo', object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: 'stand-in',
@@ -56,6 +68,25 @@ for (const [index, example] of examples.entries()) {
     : `    - ${decision.param}: ${decision.reason}`) ?? [];
   console.log(`  why:\n${why.length > 0 ? why.join('\n') : '    - nothing to change'}`);
 }
+
+// A new user with no policy at all: the base model's catalog entry still applies (contract §7).
+const empty = await mkdtemp(join(tmpdir(), 'temperance-demo-'));
+const bare = await startNodeServer({ OPENAI_BASE_URL: upstreamUrl, PORT: '0', POLICIES_DIR: empty }, () => {}, { watch: false });
+if (!bare.ok) {
+  console.error(bare.errors.join('\n'));
+  process.exit(1);
+}
+const noPolicy = { model: 'ft:o4-mini-2025-04-16:acme:triage:4kL', temperature: 0.7, max_tokens: 500, messages: [{ role: 'user' as const, content: 'Triage this ticket.' }] };
+console.log(`\n${examples.length + 1}. No policy at all: a reasoning fine-tune asked for temperature and max_tokens\n  client sent:\n${show(noPolicy)}`);
+const straight = new OpenAI({ baseURL: upstreamUrl, apiKey: 'sk-demo-not-a-real-key', maxRetries: 0 });
+const refusal = await straight.chat.completions.create(noPolicy).then(() => undefined, (error: unknown) => error);
+console.log(`  sent straight to the upstream: ${refusal instanceof APIError ? `${refusal.status} ${refusal.code ?? ''}: ${refusal.message}` : 'accepted'}`);
+const viaBare = new OpenAI({ baseURL: `${bare.gateway.url}/v1`, apiKey: 'sk-demo-not-a-real-key', maxRetries: 0 });
+const answer = await viaBare.chat.completions.create(noPolicy);
+console.log(`  through the gateway: ${JSON.stringify(answer.choices[0]?.message.content)}\n  upstream received (no policy):\n${show(received.at(-1))}`);
+const traces: { decisions: { param: string; requested?: unknown; applied?: unknown; rule: string; reason?: string }[] }[] = JSON.parse(await (await fetch(`${bare.gateway.url}/_temperance/traces.json`)).text());
+console.log(`  why (GET /_temperance/traces.json):\n${(traces[0]?.decisions ?? []).map((decision) => `    - ${decision.param} ${JSON.stringify(decision.requested)} → ${decision.applied === undefined ? '(removed)' : decision.rule === 'renamed' ? '(renamed)' : JSON.stringify(decision.applied)} (${decision.rule}: ${decision.reason ?? ''})`).join('\n')}`);
+await bare.gateway.close();
 
 console.log(`\nThat was the gateway on Node at ${gateway.url}, in front of a stand-in upstream at ${upstreamUrl}.`);
 console.log('Point your own client at it with: new OpenAI({ baseURL: "http://127.0.0.1:8787/v1" }) after `npm start`.');

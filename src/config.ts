@@ -78,6 +78,14 @@ export const ConfigSchema = z
     // The standard name; Node only (a Worker exports its metrics after each request).
     OTEL_METRIC_EXPORT_INTERVAL: integer(60_000, 100, 2_147_483_647),
     ADMIN_API_KEY: optional(z.string()),
+    // Contract §7: off → nothing is removed or renamed for a model's base. Booleans read too.
+    MODEL_CATALOG: z.preprocess(
+      unsetIfEmpty,
+      z
+        .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' })
+        .optional()
+        .transform((value) => value === undefined || value === 'on' || value === 'true' || value === '1'),
+    ),
   })
   .superRefine((env, ctx) => {
     // GATEWAY_API_KEYS without OPENAI_API_KEY depends on upstreams.yaml: see credentialErrors.

@@ -2,6 +2,7 @@
 // (page and JSON) for an admin (src/admin/access.ts). Nothing here ever shows a key: the
 // records carry none, and the login form's cookie holds a digest.
 import type { Context, Hono } from 'hono';
+import { describeInheritance } from '../catalog/describe.ts';
 import { errorResponse, gatewayError } from '../errors.ts';
 import type { TraceBuffer } from '../observe/trace-buffer.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
@@ -65,6 +66,8 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
       policies: set.policies.map((policy) => ({
         name: policy.name, path: policy.path, model: policy.model, pattern: policy.pattern, aliases: policy.aliases,
         sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
+        // Contract §7: the base and what requests inherit from it (MODEL_CATALOG=off: nothing).
+        base: describeInheritance(policy.model, policy.base), model_catalog: deps.config.MODEL_CATALOG ? 'on' : 'off',
         upstream: policy.upstream,
       })),
     });

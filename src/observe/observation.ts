@@ -105,6 +105,12 @@ export class Observation {
     }
   }
 
+  /** What the request's base model refused or renamed (src/catalog/inherit.ts), after the policy's own decisions. */
+  inherited(decisions: readonly Decision[]): void {
+    this.#record.decisions.push(...decisions.map(boundDecision));
+    for (const decision of decisions) this.#record.parameters[decision.param] = pick(this.#requestedBody, decision.param);
+  }
+
   /** The body going upstream (after the policy) and its headers, which get our traceparent. */
   sending(body: JsonObject, headers: Headers, usageAdded: boolean): void {
     if (typeof body.model === 'string') this.#record.model = boundString(body.model);

@@ -1,6 +1,7 @@
 // What the policy engine did to one request, for headers, traces, logs and `temperance explain`.
 
-export type DecisionRule = 'default' | 'clamp' | 'fixed' | 'drop' | 'system' | 'alias';
+// unsupported, renamed: what the request's base model refuses or renames (src/catalog/inherit.ts).
+export type DecisionRule = 'default' | 'clamp' | 'fixed' | 'drop' | 'system' | 'alias' | 'unsupported' | 'renamed';
 
 export type Decision = {
   param: string;
@@ -11,6 +12,8 @@ export type Decision = {
   rule: DecisionRule;
   /** Why, in words, where the rule alone does not say it. */
   reason?: string;
+  /** unsupported and renamed: the catalog family of the request's base model (`o4-mini`). */
+  base?: string;
 };
 
 export type JsonObject = Record<string, unknown>;

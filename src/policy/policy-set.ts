@@ -20,6 +20,8 @@ export type Policy = {
   system: SystemMessage | undefined;
   /** Names clients may send that are rewritten to `model` (aliases for the file, the persona name for a persona). */
   aliases: readonly string[];
+  /** The file's `base:`, when it states the base model its id does not reveal (contract §7). */
+  base: string | undefined;
   /** Where its requests go: a name from upstreams.yaml, or `openai`. Inherited like `system`. */
   upstream: string;
 };
@@ -77,6 +79,7 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       outOfRange: data.out_of_range,
       system: data.system,
       aliases: data.aliases ?? [],
+      base: data.base,
       upstream: data.upstream ?? OPENAI_UPSTREAM,
     };
     policies.push(base);

@@ -1,6 +1,7 @@
 // The only place a policy file's shape is written. Types are inferred from these schemas;
 // `schema/policy.schema.json` is generated from them for editors.
 import { z } from 'zod';
+import { baseProblems } from '../catalog/validate.ts';
 import { numericRange, NUMERIC_PARAMETERS } from './parameters.ts';
 import { UPSTREAM_NAME } from '../upstream/schema.ts';
 
@@ -168,6 +169,11 @@ export const PolicyFile = z
       .record(z.string().regex(PERSONA_NAME, 'a persona name has no /, * or spaces'), Persona)
       .optional()
       .meta({ description: 'Behaviours of one fine-tune, each switched on by its own system message.' }),
+    base: z
+      .string()
+      .min(1, 'the base is empty')
+      .optional()
+      .meta({ description: 'The base model (o4-mini, gpt-4o-mini-2024-07-18, …) when the model id does not reveal it (an alias on another server, a deployment name). What the base refuses is removed from requests; a rule for it is an error.' }),
   })
   .superRefine((file, ctx) => {
     const pattern = isPattern(file.model);
@@ -191,6 +197,8 @@ export const PolicyFile = z
         ctx.addIssue({ code: 'custom', path: ['personas', name], message: `"${name}" is already the model or an alias` });
       }
     }
+    // Contract §7: no rule for what the base model refuses (src/catalog/validate.ts).
+    for (const problem of baseProblems(file)) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
   })
   .meta({ title: 'temperance policy', description: 'The sampling policy of one fine-tuned model or model family.' });
 export type PolicyFile = z.output<typeof PolicyFile>;

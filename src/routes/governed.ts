@@ -10,6 +10,7 @@ import { forward } from '../proxy/forward.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
 import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
+import { inheritStep } from './inherit-step.ts';
 import { noteError, POLICY_HEADER, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
 import { setCredential, upstreamUrl } from '../upstream/request-headers.ts';
 
@@ -100,6 +101,8 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
         outgoing = { bytes: encoder.encode(JSON.stringify(result.body)), body: result.body, usageAdded: false };
       }
     }
+    // Contract §7: what the base model refuses goes, after the policy's rules, with or without a policy.
+    ({ outgoing, changed } = inheritStep(config, route.route, { outgoing, changed }, resolution?.policy.base, observation));
     setCredential(headers, upstream, c.get('clientAuthorization'));
     // Only under a policy: a model no policy governs is forwarded exactly as sent (an
     // OpenAI-compatible server might not know stream_options).

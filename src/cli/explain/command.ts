@@ -14,7 +14,8 @@ const usage = `temperance explain --model MODEL [--body request.json] [--route c
 
 Shows which policy governs MODEL and why (exact id, alias, persona, pattern or none), each
 decision of the policy engine and the body as the upstream would receive it. The gateway's
-own engine, no network.
+own engine, no network. Decisions include what the request's base model refuses or renames
+(the catalog, src/catalog/models.ts; MODEL_CATALOG=off in the environment leaves it out).
   --body    a request body (JSON); default: a one-message chat request. --model replaces its model
   --route   default: from the body (messages → chat, input → responses, prompt → completions)
   --json    the explanation as JSON`;
@@ -56,7 +57,9 @@ async function run(args: string[], io: Io): Promise<number> {
   const route = flags.route ?? inferRoute(body);
 
   const set = await loadPolicyFolder(policyDir(flags.policies, io), io);
-  const explanation = explainRequest(set, body, route, model);
+  // As the gateway: MODEL_CATALOG=off inherits nothing from the base.
+  const catalog = !['off', 'false', '0'].includes(io.env.MODEL_CATALOG ?? '');
+  const explanation = explainRequest(set, body, route, model, catalog);
   io.out(flags.json ? `${JSON.stringify(explanation, null, 2)}\n` : formatExplanation(explanation));
   return 0;
 }

@@ -1,5 +1,7 @@
 // What the gateway would do with one request, computed with its own engine (resolve, then
 // applyPolicy) and no network: the data `temperance explain` prints.
+import { resolveBase } from '../../catalog/base.ts';
+import { inheritFromBase } from '../../catalog/inherit.ts';
 import { errorBody, ERROR_KINDS, type ErrorBody } from '../../errors.ts';
 import { applyPolicy } from '../../policy/apply.ts';
 import type { Decision, JsonObject } from '../../policy/decision.ts';
@@ -22,6 +24,9 @@ export type Explanation = {
   route: Route;
   path: string;
   policy: { name: string; path: string; model: string; via: Resolution['via'] } | null;
+  /** The request's base model and its catalog family (null: the id reveals none); `stated` when a policy's base: says it. */
+  base: { id: string; family: string | null; stated: boolean } | null;
+  /** The policy's decisions, then what the base refused or renamed (rules unsupported, renamed). */
   decisions: Decision[];
   outcome:
     | { forwarded: true; changed: boolean; body: JsonObject }
@@ -36,17 +41,28 @@ export function inferRoute(body: JsonObject): Route {
   return 'chat';
 }
 
-export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string): Explanation {
+function describeBase(model: string, stated: string | undefined): Explanation['base'] {
+  const base = resolveBase(model, stated);
+  return base === undefined ? null : { id: base.id, family: base.family ?? null, stated: stated !== undefined };
+}
+
+/** `catalog`: false as with MODEL_CATALOG=off, when nothing is inherited from the base. */
+export function explainRequest(set: PolicySet, body: JsonObject, route: Route, model: string, catalog = true): Explanation {
   const { adapter, path } = ROUTES[route];
   const resolution = set.resolve(model);
+  // The gateway's order: the policy's rules, then what the base refuses (src/routes/governed.ts).
+  const inherit = (next: JsonObject, stated: string | undefined) => (catalog ? inheritFromBase(next, route, stated) : { body: next, decisions: [], changed: false });
   if (resolution === null) {
-    return { model, route, path, policy: null, decisions: [], outcome: { forwarded: true, changed: false, body } };
+    const inherited = inherit(body, undefined);
+    return { model, route, path, policy: null, base: describeBase(model, undefined), decisions: inherited.decisions, outcome: { forwarded: true, changed: inherited.changed, body: inherited.body } };
   }
   const { policy, via } = resolution;
   const summary = { name: policy.name, path: policy.path, model: policy.model, via };
+  const base = describeBase(policy.pattern ? model : policy.model, policy.base);
   const result = applyPolicy(body, policy, adapter);
   if (!result.ok) {
-    return { model, route, path, policy: summary, decisions: result.decisions, outcome: { forwarded: false, status: ERROR_KINDS[result.error.kind].status, error: errorBody(result.error) } };
+    return { model, route, path, policy: summary, base, decisions: result.decisions, outcome: { forwarded: false, status: ERROR_KINDS[result.error.kind].status, error: errorBody(result.error) } };
   }
-  return { model, route, path, policy: summary, decisions: result.decisions, outcome: { forwarded: true, changed: result.changed, body: result.body } };
+  const inherited = inherit(result.body, policy.base);
+  return { model, route, path, policy: summary, base, decisions: [...result.decisions, ...inherited.decisions], outcome: { forwarded: true, changed: result.changed || inherited.changed, body: inherited.body } };
 }

@@ -9,7 +9,7 @@ function show(value: unknown): string {
 function why(explanation: Explanation): string {
   const { policy, model } = explanation;
   if (policy === null) {
-    return `no policy governs ${JSON.stringify(model)}: the request is forwarded unchanged (refused with 400 model_not_allowed when UNLISTED_MODELS=reject)`;
+    return `no policy governs ${JSON.stringify(model)}: the request is forwarded unchanged but for what its base model refuses (refused with 400 model_not_allowed when UNLISTED_MODELS=reject)`;
   }
   const where = `${policy.path}`;
   switch (policy.via) {
@@ -24,15 +24,27 @@ function why(explanation: Explanation): string {
   }
 }
 
+function baseLine(explanation: Explanation): string | undefined {
+  const { base } = explanation;
+  if (base === null) return undefined;
+  const stated = base.stated ? " (the policy's base:)" : '';
+  if (base.family === null) return `base: ${base.id}${stated}: not in the catalog, nothing inherited`;
+  return `base: ${base.id}${stated}: catalog family ${base.family} (src/catalog/models.ts)`;
+}
+
 function decisionLine(decision: Decision): string {
   if (decision.rule === 'system') return `  system   ${decision.reason ?? String(decision.applied)}`;
+  if (decision.rule === 'unsupported') return `  ${decision.param}: ${show(decision.requested)} → removed   (unsupported: ${decision.reason ?? `${decision.base ?? 'the base'} does not accept it`})`;
+  if (decision.rule === 'renamed') return `  ${decision.param}: ${show(decision.requested)} → ${decision.applied === undefined ? 'removed' : 'renamed'}   (renamed: ${decision.reason ?? ''})`;
   const change = decision.rule === 'drop' ? `${show(decision.requested)} → removed` : `${show(decision.requested)} → ${show(decision.applied)}`;
   return `  ${decision.param}: ${change}   (${decision.rule}${decision.reason === undefined ? '' : `: ${decision.reason}`})`;
 }
 
 export function formatExplanation(explanation: Explanation): string {
   const lines = [why(explanation), `route: POST ${explanation.path}`];
-  if (explanation.policy !== null) {
+  const base = baseLine(explanation);
+  if (base !== undefined) lines.push(base);
+  if (explanation.policy !== null || explanation.decisions.length > 0) {
     lines.push(explanation.decisions.length === 0 ? 'decisions: none (the request already satisfies the policy)' : 'decisions:');
     lines.push(...explanation.decisions.map(decisionLine));
   }

@@ -2,6 +2,8 @@
 // message(s) and conservative sampling, validated by the gateway's own loader before writing.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { baseProblems } from '../../catalog/validate.ts';
+import { resolveBase } from '../../catalog/base.ts';
 import { readPolicyDir } from '../../node/policy-dir.ts';
 import { loadPolicies, parsePolicyFile } from '../../policy/load.ts';
 import { CliError } from '../cli-error.ts';
@@ -11,7 +13,7 @@ import { policyDir } from '../policy-folder.ts';
 import { parseTrainingFile } from '../training-file.ts';
 import { personaNames } from './persona-name.ts';
 import { isPolicyName, policyNameFor } from './policy-name.ts';
-import { renderPolicy, type PolicyDraft } from './policy-text.ts';
+import { renderPolicy, STARTING_SAMPLING, type PolicyDraft } from './policy-text.ts';
 import { describeMessage, problemLines, systemWarnings } from './report.ts';
 import { findSystemMessages } from './system-messages.ts';
 
@@ -78,6 +80,12 @@ async function run(args: string[], io: Io): Promise<number> {
 
   const found = findSystemMessages(training.lines);
   const draft: PolicyDraft = { model, source: from, totalLines: found.total, system: undefined, personas: [] };
+  // Contract §7: no starting rule the base refuses; the catalog's own check says which.
+  const refusedParams = baseProblems({ model, sampling: { ...STARTING_SAMPLING } }).map((problem) => String(problem.path.at(-1)));
+  const family = resolveBase(model)?.family;
+  if (refusedParams.length > 0 && family !== undefined) draft.refused = { params: refusedParams, family };
+  const refusedRole = found.kind === 'none' ? undefined : baseProblems({ model, system: { text: 'x', mode: 'prepend', role: 'system' } })[0];
+  if (refusedRole !== undefined) throw new CliError(`${refusedRole.message}: a policy cannot give it the trained system message (src/catalog/models.ts)`);
   if (found.kind === 'single') draft.system = found.main;
   if (found.kind === 'personas') {
     const names = personaNames(found.personas.map((persona) => persona.text), new Set([model]));
@@ -94,8 +102,11 @@ async function run(args: string[], io: Io): Promise<number> {
   const summary = [`wrote ${target} for ${model} from ${training.lines.length} training lines`];
   if (found.kind === 'single') summary.push(`  system message: ${describeMessage(found.main, found.total)}`);
   if (found.kind === 'none') summary.push('  no system message');
+  if (draft.refused !== undefined) summary.push(`  no ${draft.refused.params.join(', ')} rule: ${model} is based on ${draft.refused.family}, which does not accept ${draft.refused.params.length > 1 ? 'them' : 'it'}; the gateway removes ${draft.refused.params.length > 1 ? 'them' : 'it'} from requests`);
   for (const persona of draft.personas) summary.push(`  persona ${persona.name}: ${describeMessage(persona.message, found.total)}`);
-  summary.push(`next: temperance sweep --model ${draft.personas[0]?.name ?? model} --prompts PROMPTS.jsonl`);
+  // A base that refuses temperature leaves nothing to sweep (sweep says so too).
+  if (draft.refused?.params.includes('temperature') === true) summary.push(`next: temperance explain --model ${draft.personas[0]?.name ?? model} shows what requests become`);
+  else summary.push(`next: temperance sweep --model ${draft.personas[0]?.name ?? model} --prompts PROMPTS.jsonl`);
   io.out(`${summary.join('\n')}\n`);
   return 0;
 }

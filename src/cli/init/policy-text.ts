@@ -10,6 +10,8 @@ export type PolicyDraft = {
   totalLines: number;
   system: SystemMessageCount | undefined;
   personas: { name: string; message: SystemMessageCount }[];
+  /** Starting rules the model's base refuses (contract §7), left out; with the family that refuses them. */
+  refused?: { params: readonly string[]; family: string };
 };
 
 /** Conservative sampling for a fine-tune nobody has measured yet. */
@@ -36,19 +38,35 @@ function systemBlock(message: SystemMessageCount, totalLines: number, indent: st
   ];
 }
 
-export function renderPolicy(draft: PolicyDraft): string {
+function samplingBlock(draft: PolicyDraft): string[] {
   const { temperature, top_p } = STARTING_SAMPLING;
+  const refused = new Set(draft.refused?.params ?? []);
+  const rules = [
+    ...(refused.has('temperature') ? [] : [`  temperature: { default: ${temperature.default}, min: ${temperature.min}, max: ${temperature.max} }`]),
+    ...(refused.has('top_p') ? [] : [`  top_p: { default: ${top_p.default} }`]),
+  ];
+  const why = draft.refused === undefined ? [] : [
+    `# No ${draft.refused.params.join(' or ')} rule: this model is based on ${draft.refused.family}, which does not accept`,
+    `# ${draft.refused.params.length > 1 ? 'them' : 'it'} (src/catalog/models.ts). The gateway removes ${draft.refused.params.length > 1 ? 'them' : 'it'} from requests rather than let the model refuse them.`,
+  ];
+  if (rules.length === 0) return why;
+  return [
+    '# Starting values until measured: fine-tunes are usually served at 0.5–0.7, and above about',
+    '# 0.8 their answers drift from what they were trained on. top_p 0.9 cuts the long tail of',
+    '# unlikely tokens. Replace this block with the one `temperance sweep` suggests.',
+    ...why,
+    'sampling:',
+    ...rules,
+    '# A value a client sends outside [min, max] is moved to the nearest bound, not refused.',
+  ];
+}
+
+export function renderPolicy(draft: PolicyDraft): string {
   const lines = [
     '# yaml-language-server: $schema=../schema/policy.schema.json',
     `# Written by \`temperance init\` from ${draft.source} (${draft.totalLines} training lines).`,
     `model: ${JSON.stringify(draft.model)}`,
-    '# Starting values until measured: fine-tunes are usually served at 0.5–0.7, and above about',
-    '# 0.8 their answers drift from what they were trained on. top_p 0.9 cuts the long tail of',
-    '# unlikely tokens. Replace this block with the one `temperance sweep` suggests.',
-    'sampling:',
-    `  temperature: { default: ${temperature.default}, min: ${temperature.min}, max: ${temperature.max} }`,
-    `  top_p: { default: ${top_p.default} }`,
-    '# A value a client sends outside [min, max] is moved to the nearest bound, not refused.',
+    ...samplingBlock(draft),
     'out_of_range: clamp',
   ];
   if (draft.system !== undefined) {

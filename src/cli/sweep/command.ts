@@ -4,6 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inheritFromBase } from '../../catalog/inherit.ts';
 import { CliError } from '../cli-error.ts';
 import type { Command, Io } from '../io.ts';
 import { parseNumberFlag, parseOptions, required } from '../options.ts';
@@ -116,6 +117,9 @@ async function run(args: string[], io: Io): Promise<number> {
     for (const setting of settings) {
       for (let sample = 0; sample < samples; sample += 1) {
         const body = requestBody(prompt, setting, sample, { model, policy, seed });
+        // Contract §7: a base that refuses the swept parameter gives nothing to measure.
+        const refused = inheritFromBase(body, 'chat', resolution?.policy.base).decisions.find((decision) => decision.rule === 'unsupported' && swept.includes(decision.param));
+        if (refused !== undefined) throw new CliError(`${model}: ${refused.reason ?? `the base model does not accept ${refused.param}`}: there is nothing to sweep (prompt on line ${prompt.line})`);
         jobs.push({ prompt, setting, sample, body, key: requestKey(url, body, sample) });
       }
     }

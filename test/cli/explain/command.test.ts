@@ -20,6 +20,9 @@ const CASES: Case[] = [
   { name: 'completions route', path: '/v1/completions', via: 'alias', body: { model: 'clampy', prompt: 'Once', temperature: 0 } },
   { name: 'if_missing with a client system message', path: '/v1/chat/completions', via: 'exact', body: { model: 'ft:gpt-4o-mini:acme:quiet:1', messages: [{ role: 'system', content: 'Own.' }, user] } },
   { name: 'no policy', path: '/v1/chat/completions', via: null, body: { model: 'gpt-4o-mini', messages: [user], temperature: 1.9 } },
+  { name: 'no policy, a reasoning base removes and renames', path: '/v1/chat/completions', via: null, body: { model: 'ft:o4-mini-2025-04-16:acme:triage:4kL', messages: [user], temperature: 0.7, max_tokens: 500 } },
+  { name: 'pattern, then its base', path: '/v1/chat/completions', via: 'pattern', body: { model: 'ft:o4-mini:acme:x:1', messages: [user], frequency_penalty: 1, max_tokens: 100, max_completion_tokens: 200 } },
+  { name: 'no policy, responses on a reasoning base', path: '/v1/responses', via: null, body: { model: 'o3-mini', input: 'Hi', temperature: 0.2, top_p: 1 } },
 ];
 
 describe('temperance explain', () => {
@@ -78,6 +81,19 @@ describe('temperance explain', () => {
     expect(pattern.stdout).toContain('matches the pattern "ft:o4-mini:*"');
     const none = await runTemperance(['explain', '--model', 'gpt-4o', '--policies', fixturePolicies], { cwd: dir });
     expect(none.stdout).toContain('no policy governs "gpt-4o"');
+    expect(none.stdout).toContain('base: gpt-4o: catalog family gpt-4o');
+  });
+
+  it('shows what the base model refuses and renames, and MODEL_CATALOG=off leaves it out', async () => {
+    const file = join(dir, 'triage.json');
+    await writeFile(file, JSON.stringify({ model: 'ft:o4-mini-2025-04-16:acme:triage:4kL', messages: [user], temperature: 0.7, max_tokens: 500 }));
+    const run = await runTemperance(['explain', '--body', file, '--policies', fixturePolicies], { cwd: dir });
+    expect(run.stdout).toContain('base: o4-mini-2025-04-16: catalog family o4-mini');
+    expect(run.stdout).toContain('temperature: 0.7 → removed   (unsupported: the base model o4-mini does not accept temperature (only its default 1))');
+    expect(run.stdout).toContain('max_tokens: 500 → renamed   (renamed: the base model o4-mini takes max_completion_tokens instead of max_tokens: sent as max_completion_tokens)');
+    expect(run.stdout).toContain('"max_completion_tokens": 500');
+    const off = await runTemperance(['explain', '--body', file, '--json', '--policies', fixturePolicies], { cwd: dir, env: { MODEL_CATALOG: 'off' } });
+    expect(JSON.parse(off.stdout)).toMatchObject({ decisions: [], outcome: { changed: false, body: { temperature: 0.7, max_tokens: 500 } } });
   });
 
   it('refuses an invalid policy folder with the loader\'s own messages', async () => {

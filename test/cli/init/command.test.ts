@@ -48,6 +48,27 @@ describe('temperance init', () => {
     expect(resolution?.policy.outOfRange).toBe('clamp');
   });
 
+  it('on a reasoning base writes no sampling rule the base refuses, and says why', async () => {
+    const model = 'ft:o4-mini-2025-04-16:acme:triage:4kL';
+    const dir = await project(repeat(4, (i) => trainingLine(SUPPORT, `ticket ${i}`, `triage ${i}`)));
+    const run = await runTemperance(['init', '--model', model, '--from', 'train.jsonl'], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`no temperature, top_p rule: ${model} is based on o4-mini, which does not accept them; the gateway removes them from requests`);
+    const { text, set } = await loadWritten(dir, 'triage');
+    expect(text).toContain('# No temperature or top_p rule: this model is based on o4-mini, which does not accept');
+    expect(text).not.toContain('sampling:');
+    expect(run.stdout).toContain(`next: temperance explain --model ${model}`);
+    expect(run.stdout).not.toContain('temperance sweep');
+    expect(set.resolve(model)?.policy).toMatchObject({ sampling: {}, system: { text: SUPPORT } });
+  });
+
+  it('refuses to give a system message to a base that takes none', async () => {
+    const dir = await project(repeat(2, (i) => trainingLine(SUPPORT, `q${i}`, `a${i}`)));
+    const run = await runTemperance(['init', '--model', 'ft:o1-mini-2024-09-12:acme:x:1', '--from', 'train.jsonl'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ft:o1-mini-2024-09-12:acme:x:1 is based on o1-mini, which does not take system messages');
+  });
+
   it('keeps a multi-line message exactly, and --name names the file', async () => {
     const message = 'You are Ada.\n\nRules:\n- be brief\n- cite "sources" \\ always';
     const dir = await project(repeat(3, (i) => trainingLine(message, `q${i}`, `a${i}`)));

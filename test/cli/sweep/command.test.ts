@@ -255,6 +255,14 @@ describe('temperance sweep, user mistakes', () => {
     const dir = await sweepProject();
     expect(await runTemperance(sweepArgs('http://127.0.0.1:9/v1', extra), { cwd: dir })).toMatchObject({ code: 1, stderr });
   });
+
+  it('refuses to sweep a parameter the base model refuses, before sending anything', async () => {
+    const dir = await sweepProject();
+    const args = sweepArgs('http://127.0.0.1:9/v1').map((arg) => (arg === 'geo' ? 'ft:o4-mini-2025-04-16:acme:triage:4kL' : arg));
+    const run = await runTemperance(args, { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('ft:o4-mini-2025-04-16:acme:triage:4kL: the base model o4-mini does not accept temperature (only its default 1): there is nothing to sweep');
+  });
 });
 
 describe('temperance sweep through the gateway', () => {
