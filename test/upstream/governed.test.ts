@@ -15,16 +15,18 @@ function gateway(files: Record<string, string>) {
   );
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const sent: Sent[] = [];
+  const bodies: unknown[] = [];
   const upstream: typeof fetch = async (input, init) => {
     sent.push({ url: String(input), headers: new Headers(init?.headers) });
+    if (init?.body instanceof Uint8Array) bodies.push(JSON.parse(new TextDecoder().decode(init.body)));
     return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
   };
   const set = policySet(files);
   const app = createGateway({ config: parsed.config, policies: () => set, fetch: upstream });
-  const post = (model: string, path = '/v1/chat/completions') => app.request(path, {
-    method: 'POST', headers: { authorization: 'Bearer gw-test-key-1', 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [] }),
+  const post = (model: string, path = '/v1/chat/completions', extra: Record<string, unknown> = {}) => app.request(path, {
+    method: 'POST', headers: { authorization: 'Bearer gw-test-key-1', 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [], ...extra }),
   });
-  return { post, sent };
+  return { post, sent, bodies };
 }
 
 describe('the governed routes with named upstreams', () => {
@@ -40,6 +42,14 @@ describe('the governed routes with named upstreams', () => {
       ['http://openai.test/v1/chat/completions', 'Bearer sk-openai-test-1', null],
       ['http://openai.test/v1/chat/completions', 'Bearer sk-openai-test-1', null],
     ]);
+  });
+
+  it('apply what a deployment\'s stated base refuses before it goes to its upstream (catalog and upstreams together)', async () => {
+    const { post, sent, bodies } = gateway({ 'az.yaml': 'model: reasoning-prod\nupstream: azure\nbase: o4-mini\n' });
+    const response = await post('reasoning-prod', '/v1/chat/completions', { temperature: 0.7, max_tokens: 50 });
+    expect(response.status).toBe(200);
+    expect(sent.map(({ url }) => url)).toEqual(['https://acme.openai.azure.com/openai/v1/chat/completions']);
+    expect(bodies[0]).toEqual({ model: 'reasoning-prod', messages: [], max_completion_tokens: 50 });
   });
 
   it('refuse with 500 gateway_misconfigured, sending nothing, when a policy names an upstream the gateway lacks', async () => {
