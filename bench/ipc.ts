@@ -3,7 +3,8 @@
 // process.cpuUsage() counts every thread of the process in microseconds, where /proc's
 // utime/stime only count 10 ms ticks.
 
-export type ReadyMessage = { type: 'ready'; url: string };
+/** startMs: performance.now() when the child listens, ms since its process began. */
+export type ReadyMessage = { type: 'ready'; url: string; startMs: number };
 export type StatsMessage = { type: 'stats'; id: number; cpuMicros: number; rssBytes: number };
 export type StatsRequest = { type: 'stats'; id: number };
 
@@ -12,7 +13,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isReady(message: unknown): message is ReadyMessage {
-  return isRecord(message) && message.type === 'ready' && typeof message.url === 'string';
+  return isRecord(message) && message.type === 'ready' && typeof message.url === 'string' && typeof message.startMs === 'number';
 }
 
 export function isStats(message: unknown): message is StatsMessage {
@@ -31,6 +32,6 @@ export function serveStats(url: string): void {
   process.on('disconnect', () => process.exit(0));
   // An orderly exit on SIGTERM: a --cpu-prof child writes its profile then.
   process.once('SIGTERM', () => process.exit(0));
-  const ready: ReadyMessage = { type: 'ready', url };
+  const ready: ReadyMessage = { type: 'ready', url, startMs: performance.now() };
   process.send?.(ready);
 }

@@ -5,7 +5,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../scripts/free-port.ts';
-import { isReady, isStats } from './ipc.ts';
+import { isReady, isStats, type ReadyMessage } from './ipc.ts';
 
 export type Usage = { cpuMicros: number; rssBytes: number };
 
@@ -14,26 +14,36 @@ export type Target = {
   url: string;
   usage: () => Promise<Usage>;
   close: () => Promise<void>;
+  /**
+   * Start-up time, ms. Node: the child's own performance.now() when it listens (since its
+   * process began). workerd and wrangler dev: spawn → first answer of the health route, seen
+   * from outside (polled every 10 ms).
+   */
+  startMs: number;
 };
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 
-function exited(child: ChildProcess): Promise<void> {
+export function exited(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** A Node child that reports `ready` over IPC and answers `stats`. */
-export async function startNodeChild(name: string, script: string, env: Record<string, string>, execArgv: string[] = []): Promise<Target> {
+/**
+ * A Node child that reports `ready` over IPC and answers `stats`. `quietStdout`: its stdout is
+ * /dev/null (a gateway's request log goes there, through the writer `npm run start:node` uses
+ * on descriptor 1).
+ */
+export async function startNodeChild(name: string, script: string, env: Record<string, string>, execArgv: string[] = [], quietStdout = false): Promise<Target> {
   const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], {
-    cwd: root, env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: root, env: { ...process.env, ...env }, execArgv, stdio: ['ignore', quietStdout ? 'ignore' : 'inherit', 'inherit', 'ipc'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const ready = await new Promise<ReadyMessage>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in 20 s`)), 20_000);
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
     child.on('message', (message: unknown) => {
       if (!isReady(message)) return;
       clearTimeout(timer);
-      resolve(message.url);
+      resolve(message);
     });
   });
   let nextId = 0;
@@ -50,7 +60,7 @@ export async function startNodeChild(name: string, script: string, env: Record<s
     child.send({ type: 'stats', id });
   });
   return {
-    name, url, usage,
+    name, url: ready.url, usage, startMs: ready.startMs,
     close: async () => {
       // SIGTERM lets a --cpu-prof child write its profile on the way out.
       child.kill('SIGTERM');
@@ -98,6 +108,16 @@ function descendants(pid: number): ProcStat[] {
   return found;
 }
 
+/** CPU time and RSS of these processes (every thread of each), from /proc. */
+export function procUsage(pids: readonly number[]): Usage {
+  const stats = pids.map(readStat).filter((stat) => stat !== undefined);
+  if (stats.length === 0) throw new Error(`no process ${pids.join(', ')}`);
+  return {
+    cpuMicros: stats.reduce((sum, stat) => sum + stat.cpuTicks, 0) * (1_000_000 / TICKS_PER_SECOND),
+    rssBytes: stats.reduce((sum, stat) => sum + stat.rssPages, 0) * PAGE_BYTES,
+  };
+}
+
 /** `wrangler dev` as `npm start` runs it; its usage is that of the workerd processes it started. */
 export async function startWranglerDev(name: string, config: string, vars: Record<string, string>): Promise<Target> {
   const port = await freePort();
@@ -114,6 +134,7 @@ export async function startWranglerDev(name: string, config: string, vars: Recor
   child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const url = `http://127.0.0.1:${port}`;
+  const began = performance.now();
   // --log-level warn hides "Ready on": poll the health route instead.
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -124,19 +145,17 @@ export async function startWranglerDev(name: string, config: string, vars: Recor
     }
     const healthy = await fetch(`${url}/_temperance/health`).then((response) => response.ok, () => false);
     if (healthy) break;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
+  const startMs = performance.now() - began;
   const pid = child.pid ?? 0;
   const usage = async (): Promise<Usage> => {
     const workerd = descendants(pid).filter((stat) => stat.comm.startsWith('workerd'));
     if (workerd.length === 0) throw new Error('no workerd process under wrangler dev');
-    return {
-      cpuMicros: workerd.reduce((sum, stat) => sum + stat.cpuTicks, 0) * (1_000_000 / TICKS_PER_SECOND),
-      rssBytes: workerd.reduce((sum, stat) => sum + stat.rssPages, 0) * PAGE_BYTES,
-    };
+    return procUsage(workerd.map((stat) => stat.pid));
   };
   return {
-    name, url, usage,
+    name, url, usage, startMs,
     close: async () => {
       child.kill('SIGTERM');
       await exited(child);

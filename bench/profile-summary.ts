@@ -23,14 +23,43 @@ function numbers(value: unknown): number[] {
   return Array.isArray(value) ? value.filter((item): item is number => typeof item === 'number') : [];
 }
 
+/**
+ * A bundle (esbuild, what the benchmark runs) is one file: esbuild starts each module's code with
+ * a `// path/of/module.ts` comment, so a line number maps back to the module it came from.
+ */
+const bundleModules = new Map<string, { line: number; module: string }[]>();
+
+async function loadBundleModules(url: string): Promise<void> {
+  if (!url.endsWith('.js') || bundleModules.has(url)) return;
+  const text = await readFile(url.startsWith('file://') ? new URL(url) : url, 'utf8').catch(() => '');
+  const starts: { line: number; module: string }[] = [];
+  text.split('\n').forEach((line, index) => {
+    const comment = /^\/\/ ((?:src|bench|node_modules)\/\S+)$/.exec(line);
+    if (comment?.[1] !== undefined) starts.push({ line: index, module: comment[1] });
+  });
+  bundleModules.set(url, starts);
+}
+
+function moduleAt(url: string, line: number): string | undefined {
+  const starts = bundleModules.get(url);
+  if (starts === undefined || starts.length === 0) return undefined;
+  let found: string | undefined;
+  for (const start of starts) {
+    if (start.line > line) break;
+    found = start.module;
+  }
+  return found;
+}
+
 /** Where a frame's code lives: our source, a package, Node itself, or V8/the runtime. */
 function place(frame: Frame): string {
-  const { url, functionName } = frame;
+  const { functionName } = frame;
+  const url = moduleAt(frame.url, frame.lineNumber) ?? frame.url;
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg?.[1] !== undefined) return pkg[1];
   if (url.startsWith('node:')) return url.startsWith('node:internal/deps/undici') ? 'node:undici (fetch)' : 'node:' + (url.split('/')[1] ?? url);
-  const src = /\/(src|bench)\/(.*)$/.exec(url);
+  const src = /(?:^|\/)(src|bench)\/(.*)$/.exec(url);
   return src === null ? url : `${src[1]}/${src[2]}`;
 }
 
@@ -46,6 +75,7 @@ const nodes = asNodes(profile.nodes);
 const samples = numbers(profile.samples);
 const deltas = numbers(profile.timeDeltas);
 const byId = new Map(nodes.map((node) => [node.id, node]));
+for (const url of new Set(nodes.map((node) => node.callFrame.url))) await loadBundleModules(url);
 const self = new Map<number, number>();
 samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
 const total = [...self.values()].reduce((a, b) => a + b, 0);

@@ -3,10 +3,14 @@
 import { cpus } from 'node:os';
 import type { Pool } from 'undici';
 import { createClient, runBatch, type Shot } from './load.ts';
-import { startNodeChild, startWranglerDev, type Target } from './processes.ts';
-import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_WORKERD, cellKey, emptyCell, type Memory, type Results } from './report.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bundleNode } from '../scripts/bundle-node.ts';
+import { root, startNodeChild, startWranglerDev, type Target } from './processes.ts';
+import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_NODE_STRIPPED, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT, cellKey, emptyCell, type Memory, type Results } from './report.ts';
 import { measureResolution } from './resolution.ts';
 import { REQUEST_HEADERS, scenarios, type Scenario } from './scenarios.ts';
+import { buildWorkerBundle, startWorkerd } from './workerd.ts';
 import { prepareWorkspace, type Workspace } from './workspace.ts';
 
 export type RunOptions = {
@@ -16,6 +20,8 @@ export type RunOptions = {
   workerd: boolean;
   /** Also run temperance on Node with Node's built-in fetch for the upstream. */
   compareFetch: boolean;
+  /** Also run the Node gateway from its TypeScript source (type stripping at start), beside the bundle. */
+  compareStrip: boolean;
   /** Scenario ids to run (default: all). */
   only: string[] | undefined;
   /** Node flags for one more temperance path (e.g. --max-semi-space-size=2), to weigh a runtime setting. */
@@ -32,25 +38,88 @@ function shotOf(scenario: Scenario): Shot {
   return { path: scenario.path, body: scenario.body, headers: { ...REQUEST_HEADERS, 'content-length': String(scenario.body.byteLength) } };
 }
 
+// The Node paths run bundled (esbuild, as `npm run start:node` runs dist/node.js): plain
+// JavaScript, no type stripping at start. The same for the floors, so start-up and memory compare.
+const NODE_TARGETS = ['bench/targets/minimal-proxy.ts', 'bench/targets/hono-proxy.ts', 'bench/targets/node-gateway.ts'];
+
+/**
+ * A bundled Node path as `npm run start:node` starts it: with Node's compile cache on
+ * (dist/start.js calls module.enableCompileCache; NODE_COMPILE_CACHE does the same for a fork),
+ * and measured on its second start, when the cache holds its code — a restart on the same
+ * machine. The first start only fills the cache.
+ */
+async function cachedStart(dir: string, start: (cacheEnv: Record<string, string>, priming: boolean) => Promise<Target>): Promise<Target> {
+  const cacheEnv = { NODE_COMPILE_CACHE: join(dir, 'compile-cache') };
+  await (await start(cacheEnv, true)).close();
+  return start(cacheEnv, false);
+}
+
+async function bundleTargets(dir: string): Promise<(name: string) => string> {
+  await bundleNode(NODE_TARGETS, { outdir: dir });
+  return (name) => join(dir, `${name}.js`);
+}
+
+/**
+ * src/ of another revision (--before), bundled like the current one so the two compare: an entry
+ * beside it starts its startNodeServer with the stats hook and this revision's log writer on
+ * descriptor 1 (/dev/null), as node-gateway.ts does.
+ */
+async function bundleBefore(srcDir: string, outdir: string): Promise<string> {
+  const entry = join(srcDir, '..', 'bench-entry.ts');
+  const ipc = join(root, 'bench', 'ipc.ts');
+  // This revision's log writer, so both paths log the same way whatever the other revision had.
+  const log = join(root, 'src', 'node', 'log.ts');
+  await writeFile(entry, [
+    "import process from 'node:process';",
+    "import { startNodeServer } from './src/node/server.ts';",
+    `import { serveStats } from ${JSON.stringify(ipc)};`,
+    `import { fdLineWriter } from ${JSON.stringify(log)};`,
+    'const started = await startNodeServer(process.env, fdLineWriter(1).log, { watch: false });',
+    'if (!started.ok) { console.error(started.errors.join("\\n")); process.exit(1); }',
+    'serveStats(started.gateway.url);',
+    '',
+  ].join('\n'));
+  await bundleNode([entry], { outdir });
+  return join(outdir, 'bench-entry.js');
+}
+
 async function startTargets(options: RunOptions, upstreamUrl: string, workspace: Workspace): Promise<Target[]> {
-  const gatewayEnv = { OPENAI_BASE_URL: `${upstreamUrl}/v1`, POLICIES_DIR: workspace.policiesDir, PORT: '0', HOST: '127.0.0.1' };
+  const built = await bundleTargets(join(workspace.dir, 'dist'));
+  // Every setting both runtimes get from their environment: the Node children as env vars, the
+  // Worker as text bindings (wrangler's --var, the generated workerd config).
+  const vars = { OPENAI_BASE_URL: `${upstreamUrl}/v1` };
+  const gatewayEnv = { ...vars, POLICIES_DIR: workspace.policiesDir, PORT: '0', HOST: '127.0.0.1' };
   const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
-  const starting: Promise<Target>[] = [
-    startNodeChild(FLOOR, './targets/minimal-proxy.ts', { UPSTREAM_URL: upstreamUrl }),
-    startNodeChild(FLOOR_HONO, './targets/hono-proxy.ts', { UPSTREAM_URL: upstreamUrl }),
-    startNodeChild(GATEWAY_NODE, './targets/node-gateway.ts', gatewayEnv, profile),
-    startNodeChild(GATEWAY_NODE_10K, './targets/node-gateway.ts', { ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }),
+  // Started one after another, so each start-up time is its own, not a share of two busy cores.
+  const starting: (() => Promise<Target>)[] = [
+    () => cachedStart(workspace.dir, (cache) => startNodeChild(FLOOR, built('minimal-proxy'), { ...cache, UPSTREAM_URL: upstreamUrl })),
+    () => cachedStart(workspace.dir, (cache) => startNodeChild(FLOOR_HONO, built('hono-proxy'), { ...cache, UPSTREAM_URL: upstreamUrl })),
+    // The priming start is not profiled: one profile, of the measured process.
+    () => cachedStart(workspace.dir, (cache, priming) => startNodeChild(GATEWAY_NODE, built('node-gateway'), { ...cache, ...gatewayEnv }, priming ? [] : profile, true)),
+    () => cachedStart(workspace.dir, (cache) => startNodeChild(GATEWAY_NODE_10K, built('node-gateway'), { ...cache, ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }, [], true)),
   ];
-  if (options.compareFetch) starting.push(startNodeChild('temperance (node, global fetch)', './targets/node-gateway.ts', { ...gatewayEnv, BENCH_FETCH: 'global' }));
-  if (options.nodeFlags !== undefined) starting.push(startNodeChild(`temperance (node, ${options.nodeFlags.join(' ')})`, './targets/node-gateway.ts', gatewayEnv, options.nodeFlags));
-  if (options.beforeSrc !== undefined) starting.push(startNodeChild(`temperance (node, ${options.beforeSrc.label})`, './targets/node-gateway-at.ts', { ...gatewayEnv, BENCH_SRC: options.beforeSrc.dir }));
-  if (options.workerd) starting.push(startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, { OPENAI_BASE_URL: `${upstreamUrl}/v1` }));
-  const settled = await Promise.allSettled(starting);
-  const started = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-  const failed = settled.find((result) => result.status === 'rejected');
-  if (failed !== undefined) {
+  if (options.compareStrip) starting.push(() => startNodeChild(GATEWAY_NODE_STRIPPED, './targets/node-gateway.ts', gatewayEnv, [], true));
+  if (options.compareFetch) starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild('temperance (node, global fetch)', built('node-gateway'), { ...cache, ...gatewayEnv, BENCH_FETCH: 'global' }, [], true)));
+  if (options.nodeFlags !== undefined) {
+    const flags = options.nodeFlags;
+    starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild(`temperance (node, ${flags.join(' ')})`, built('node-gateway'), { ...cache, ...gatewayEnv }, flags, true)));
+  }
+  const before = options.beforeSrc;
+  if (before !== undefined) {
+    const entry = await bundleBefore(before.dir, join(workspace.dir, 'dist-before'));
+    starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild(`temperance (node, ${before.label})`, entry, { ...cache, ...gatewayEnv }, [], true)));
+  }
+  if (options.workerd) {
+    starting.push(() => startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, vars));
+    const bundleDir = join(workspace.dir, 'worker');
+    starting.push(() => buildWorkerBundle(workspace.wranglerConfig, bundleDir).then(() => startWorkerd(GATEWAY_WORKERD_DIRECT, bundleDir, { ...workspace.worker, vars })));
+  }
+  const started: Target[] = [];
+  try {
+    for (const start of starting) started.push(await start());
+  } catch (error) {
     await Promise.all(started.map((target) => target.close()));
-    throw failed.reason;
+    throw error;
   }
   return started;
 }
@@ -85,10 +154,10 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const memory = new Map<string, Memory>();
-    for (const target of targets) memory.set(target.name, { startBytes: startRss.get(target.name) ?? 0, idleBytes: (await target.usage()).rssBytes, loadedBytes: 0 });
+    for (const target of targets) memory.set(target.name, { startMs: target.startMs, startBytes: startRss.get(target.name) ?? 0, idleBytes: (await target.usage()).rssBytes, loadedBytes: 0 });
 
     const results: Results = {
-      scenarios: all.map(({ id, label, streamed }) => ({ id, label, streamed })),
+      scenarios: all.map(({ id, label, streamed, chunks }) => ({ id, label, streamed, ...(chunks === undefined ? {} : { chunks }) })),
       targets: paths.map((path) => path.name),
       cells: new Map(),
       memory,

@@ -12,7 +12,12 @@ export type Scenario = {
   /** Requests per target per round at scale 1. */
   count: number;
   streamed: boolean;
+  /** Content chunks of a streamed answer (the per-chunk figure divides CPU per request by it). */
+  chunks?: number;
 };
+
+/** Tokens of the long streamed answer: the stand-in upstream reads `?tokens=` (bench/targets/upstream.ts). */
+export const LONG_STREAM_TOKENS = 500;
 
 const encoder = new TextEncoder();
 const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench-client-key' };
@@ -33,12 +38,18 @@ function chatBody(messages: number, perMessage: number, extra: Record<string, un
   return encoder.encode(JSON.stringify({ model: BENCH_MODEL, messages: turns, temperature: 1.7, max_tokens: 256, ...extra }));
 }
 
+// Extension point: a scenario is one entry here (and, if it needs its own upstream behaviour, a
+// branch in bench/targets/upstream.ts keyed by the path or its query, never by parsing the body;
+// if it needs its own gateway settings or policies, a path in bench/run.ts startTargets and
+// bench/workspace.ts). Planned by issue 15: an experiment with a store (id `experiment-store-c1`)
+// and a request to a reasoning base (`reasoning-c1`), added with those capabilities.
 export function scenarios(): Scenario[] {
   return [
     { id: 'small-c1', label: 'small chat ~2 KB, c=1', path: '/v1/chat/completions', body: chatBody(3, 600), concurrency: 1, count: 300, streamed: false },
     { id: 'small-c32', label: 'small chat ~2 KB, c=32', path: '/v1/chat/completions', body: chatBody(3, 600), concurrency: 32, count: 3000, streamed: false },
     { id: 'large-c1', label: 'large chat ~200 KB, c=1', path: '/v1/chat/completions', body: chatBody(100, 2000), concurrency: 1, count: 60, streamed: false },
     { id: 'stream-c1', label: 'streamed chat, c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { stream: true }), concurrency: 1, count: 80, streamed: true },
+    { id: 'stream500-c1', label: `streamed chat, ${LONG_STREAM_TOKENS} tokens, c=1`, path: `/v1/chat/completions?tokens=${LONG_STREAM_TOKENS}`, body: chatBody(3, 600, { stream: true }), concurrency: 1, count: 30, streamed: true, chunks: LONG_STREAM_TOKENS },
     { id: 'pass-c1', label: 'pass-through /v1/embeddings, c=1', path: '/v1/embeddings', body: encoder.encode(JSON.stringify({ model: 'text-embedding-3-small', input: prose(200, 3) })), concurrency: 1, count: 300, streamed: false },
   ];
 }

@@ -7,7 +7,18 @@ import { loadPolicies, type PolicySource } from '../src/policy/load.ts';
 import { policySources } from './policies.ts';
 import { root } from './processes.ts';
 
-export type Workspace = { policiesDir: string; manyPoliciesDir: string; wranglerConfig: string };
+export type Workspace = {
+  /** .temperance/bench: everything the run writes. */
+  dir: string;
+  policiesDir: string;
+  manyPoliciesDir: string;
+  wranglerConfig: string;
+  /** The Worker's runtime settings, as the wrangler config gives them (for the generated workerd config). */
+  worker: { compatibilityDate: string; compatibilityFlags: string[] };
+};
+
+// As in the project's wrangler.toml.
+const WORKER = { compatibilityDate: '2026-11-01', compatibilityFlags: ['enable_request_signal'] };
 
 async function writePolicyDir(dir: string, sources: readonly PolicySource[]): Promise<void> {
   await rm(dir, { recursive: true, force: true });
@@ -34,12 +45,12 @@ export async function prepareWorkspace(policyCount: number, manyCount: number): 
     '# Written by the benchmark: the real Worker with the benchmark\'s policies (no [build] step).',
     'name = "temperance-bench"',
     `main = "${main}"`,
-    'compatibility_date = "2026-11-01"',
-    'compatibility_flags = ["enable_request_signal"]',
+    `compatibility_date = "${WORKER.compatibilityDate}"`,
+    `compatibility_flags = [${WORKER.compatibilityFlags.map((flag) => `"${flag}"`).join(', ')}]`,
     'send_metrics = false',
     '[alias]',
     '"temperance-policies" = "./policies.json"',
     '',
   ].join('\n'));
-  return { policiesDir, manyPoliciesDir, wranglerConfig };
+  return { dir, policiesDir, manyPoliciesDir, wranglerConfig, worker: WORKER };
 }

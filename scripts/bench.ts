@@ -1,7 +1,7 @@
 // `npm run bench`: temperance against the direct path and a minimal proxy, on Node and workerd,
 // before a fast stand-in upstream; prints the table (see docs/benchmarks.md). Bounded: a full
 // run takes a few minutes and stops by itself.
-//   node scripts/bench.ts [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch]
+//   node scripts/bench.ts [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch] [--compare-strip]
 //                         [--only small-c1,pass-c1] [--before REF] [--node-flags=--max-semi-space-size=2] [--cpu-prof DIR] [--json FILE]
 // --before REF runs src/ as of git revision REF as one more path: before and after in one run.
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { render } from '../bench/report.ts';
 import { runBenchmark } from '../bench/run.ts';
 import { root } from '../bench/processes.ts';
 
-const USAGE = `usage: npm run bench -- [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch]
+const USAGE = `usage: npm run bench -- [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch] [--compare-strip]
                        [--only small-c1,small-c32,large-c1,stream-c1,pass-c1] [--before REF]
                        [--node-flags=FLAGS] [--cpu-prof DIR] [--json FILE]   (docs/benchmarks.md)`;
 
@@ -33,6 +33,7 @@ const OPTIONS = {
   smoke: { type: 'boolean', default: false },
   'no-workerd': { type: 'boolean', default: false },
   'compare-fetch': { type: 'boolean', default: false },
+  'compare-strip': { type: 'boolean', default: false },
   'cpu-prof': { type: 'string' },
   before: { type: 'string' },
   only: { type: 'string' },
@@ -75,6 +76,7 @@ const results = await runBenchmark({
   scale: positive('scale', values.scale, smoke ? 0.02 : 1),
   workerd: !values['no-workerd'],
   compareFetch: values['compare-fetch'],
+  compareStrip: values['compare-strip'],
   only: values.only?.split(','),
   nodeFlags: values['node-flags']?.split(' ').filter((flag) => flag !== ''),
   beforeSrc: values.before === undefined ? undefined : extractSrc(values.before),

@@ -6,6 +6,7 @@ import { gatewayError } from './errors.ts';
 import { metricsSink } from './observe/metrics.ts';
 import { Observation } from './observe/observation.ts';
 import type { RecordSink } from './observe/record.ts';
+import { recordRefusals } from './observe/refusal-record.ts';
 import { TraceBuffer } from './observe/trace-buffer.ts';
 import { chatRoute } from './policy/routes/chat.ts';
 import { completionsRoute } from './policy/routes/completions.ts';
@@ -54,6 +55,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   const models = modelRoutes(deps, observe);
 
   app.use('*', requestLog(deps));
+  app.use('*', recordRefusals(buffer.add, observationDeps.upstream.hostname));
   adminRoutes(app, deps, buffer);
 
   app.use('/v1/*', async (c, next) => {

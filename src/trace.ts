@@ -7,7 +7,7 @@ import type { RecordRoute, RequestRecord } from './observe/record.ts';
 import { GEN_AI, HTTP, PROVIDER } from './observe/semconv.ts';
 
 /** gen_ai.operation.name per route: the Responses API is a chat operation too. */
-export function operationName(route: RecordRoute): string {
+export function operationName(route: RequestRecord['route']): string {
   return route === 'completions' ? 'text_completion' : 'chat';
 }
 

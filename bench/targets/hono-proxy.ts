@@ -20,7 +20,8 @@ app.all('/v1/*', async (c) => {
   headers.delete('content-length');
   const raw = new Uint8Array(await request.arrayBuffer());
   const body = (request.headers.get('content-type') ?? '').includes('json') ? JSON.stringify(JSON.parse(decoder.decode(raw))) : raw;
-  const answer = await upstream.fetch(`${base}${new URL(request.url).pathname}`, { method: request.method, headers, body, signal: request.signal });
+  const url = new URL(request.url);
+  const answer = await upstream.fetch(`${base}${url.pathname}${url.search}`, { method: request.method, headers, body, signal: request.signal });
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 });
 

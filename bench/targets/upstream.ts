@@ -2,6 +2,9 @@
 // It answers from prepared bytes and never parses a request: as fast as node:http allows.
 //   chat completions: JSON, or an SSE stream when the body says "stream":true
 //   embeddings: JSON (the pass-through scenario)
+// A query `?tokens=N` asks for a stream of N content chunks, each written in its own turn of the
+// event loop without a timer between them (the per-chunk scenario: N × 1 ms would make every
+// request last N ms); without it, BENCH_STREAM_CHUNKS chunks BENCH_STREAM_GAP_MS apart.
 import { createServer } from 'node:http';
 import { serveStats } from '../ipc.ts';
 
@@ -20,7 +23,18 @@ const chunk = (content: string | null, finish: string | null) => Buffer.from(`da
   id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_764_000_000, model: 'ft:gpt-4o-mini:bench:clamp:1',
   choices: [{ index: 0, delta: content === null ? {} : { content }, logprobs: null, finish_reason: finish }],
 })}\n\n`);
-const streamChunks = [...Array.from({ length: STREAM_CHUNKS }, (_, i) => chunk(` token${i}`, null)), chunk(null, 'stop'), Buffer.from('data: [DONE]\n\n')];
+const streamOf = (tokens: number) => [...Array.from({ length: tokens }, (_, i) => chunk(` token${i}`, null)), chunk(null, 'stop'), Buffer.from('data: [DONE]\n\n')];
+const streamChunks = streamOf(STREAM_CHUNKS);
+// Prepared once per length asked for (the scenarios ask for one or two).
+const longStreams = new Map<number, Buffer[]>();
+const MAX_TOKENS = 100_000;
+
+function tokensAsked(path: string): number | undefined {
+  const query = path.indexOf('?');
+  if (query < 0) return undefined;
+  const tokens = Number(new URLSearchParams(path.slice(query + 1)).get('tokens'));
+  return Number.isInteger(tokens) && tokens > 0 && tokens <= MAX_TOKENS ? tokens : undefined;
+}
 const STREAM_MARK = Buffer.from('"stream":true');
 
 const jsonHeaders = (length: number) => ({ 'content-type': 'application/json', 'content-length': String(length) });
@@ -40,6 +54,25 @@ const server = createServer((request, response) => {
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const tokens = tokensAsked(path);
+    if (tokens !== undefined) {
+      let pieces = longStreams.get(tokens);
+      if (pieces === undefined) longStreams.set(tokens, (pieces = streamOf(tokens)));
+      const all = pieces;
+      let at = 0;
+      const burst = () => {
+        const piece = all[at];
+        at += 1;
+        if (piece === undefined || response.destroyed) return;
+        if (at === all.length) response.end(piece);
+        else {
+          response.write(piece);
+          setImmediate(burst);
+        }
+      };
+      burst();
+      return;
+    }
     // The first token goes out at once: time to first token measures the path, not the model.
     let next = 0;
     const send = () => {

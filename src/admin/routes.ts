@@ -8,6 +8,7 @@ import type { TraceBuffer } from '../observe/trace-buffer.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
 import type { GatewayDeps, GatewayEnv } from '../routes/context.ts';
 import { ADMIN_COOKIE, createAdminGuard } from './access.ts';
+import { createLoginLimiter } from './login-limit.ts';
 import { loginPage, PAGE_SECURITY_HEADERS, tracePage } from './trace-page.ts';
 
 const SECURE_PREFIX = '/_temperance';
@@ -30,15 +31,28 @@ function wantsHtml(request: Request): boolean {
 
 export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: TraceBuffer): void {
   const guard = createAdminGuard(deps.config);
+  const limiter = createLoginLimiter();
+  // The socket's address on Node; on Cloudflare (no loopback address there) the client address
+  // Cloudflare itself sets, which a client cannot forge past Cloudflare's edge.
+  const loginAddress = (c: Context<GatewayEnv>) => deps.clientAddress?.(c) ?? c.req.header('cf-connecting-ip') ?? 'unknown';
 
   // Names and hosts only: a base URL's path or query could carry a key (some servers take ?key=).
   const upstreams = deps.config.upstreams.all.map((upstream) => ({ name: upstream.name, host: upstream.host }));
   app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length, upstreams, ...deps.health?.() }));
 
   app.post(`${SECURE_PREFIX}/login`, async (c) => {
+    const address = loginAddress(c);
+    const verdict = limiter.check(address);
+    if (!verdict.allowed) {
+      return new Response(loginPage(true, verdict.retryAfterSeconds), { status: 429, headers: { ...PAGE_SECURITY_HEADERS, 'retry-after': String(verdict.retryAfterSeconds) } });
+    }
     const typed = await typedKey(c.req.raw);
     const cookie = typeof typed === 'string' ? await guard.cookieFor(typed) : undefined;
-    if (cookie === undefined) return new Response(loginPage(true), { status: 401, headers: PAGE_SECURITY_HEADERS });
+    if (cookie === undefined) {
+      limiter.failed(address);
+      return new Response(loginPage(true), { status: 401, headers: PAGE_SECURITY_HEADERS });
+    }
+    limiter.succeeded(address);
     const secure = new URL(c.req.url).protocol === 'https:' ? '; Secure' : '';
     return new Response(null, {
       status: 303,

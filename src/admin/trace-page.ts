@@ -111,9 +111,12 @@ export function tracePage(): string {
 <script>${SCRIPT}</script></body></html>`;
 }
 
-export function loginPage(wrong: boolean): string {
+export function loginPage(wrong: boolean, retryAfterSeconds?: number): string {
+  const notice = retryAfterSeconds !== undefined
+    ? `<p class="err">Too many wrong keys from this address: try again in ${retryAfterSeconds} s.</p>`
+    : wrong ? '<p class="err">That is not the key.</p>' : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>temperance · sign in</title><style>${STYLE}</style></head>
 <body><h1>temperance</h1><p class="note">This gateway's pages need its ADMIN_API_KEY.</p>
-${wrong ? '<p class="err">That is not the key.</p>' : ''}
+${notice}
 <form method="post" action="/_temperance/login"><label>Admin key <input type="password" name="key" autocomplete="current-password" autofocus></label> <button type="submit">Open</button></form></body></html>`;
 }

@@ -6,7 +6,6 @@ import type { AddressInfo } from 'node:net';
 import { parseConfig, upstreamsFilePath, type Config } from '../config.ts';
 import { createGateway } from '../gateway.ts';
 import { loadPolicies } from '../policy/load.ts';
-import { createTelemetry } from '../telemetry/create-telemetry.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
 import { createUpstreamClient } from './upstream-fetch.ts';
@@ -63,7 +62,11 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
   // A fetch passed in belongs to the caller: closing the gateway leaves it alone.
   const upstream = options.fetch === undefined ? createUpstreamClient() : { fetch: options.fetch, close: async () => {} };
   // The collector gets Node's own fetch: its requests are the gateway's, not a client's.
-  const telemetry = createTelemetry(config, globalThis.fetch, { every: config.OTEL_METRIC_EXPORT_INTERVAL }, 'nodejs');
+  // The SDK is loaded only when a collector is configured: without one, its modules would cost
+  // start-up time and RSS for nothing (in the bundle, a dynamic import is evaluated only when reached).
+  const telemetry = config.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+    ? undefined
+    : (await import('../telemetry/create-telemetry.ts')).createTelemetry(config, globalThis.fetch, { every: config.OTEL_METRIC_EXPORT_INTERVAL }, 'nodejs');
   const app = createGateway({
     config,
     policies: () => current,

@@ -1,7 +1,10 @@
 // A response body passed on chunk by chunk with a look at each chunk on the way: nothing read
 // ahead (highWaterMark 0: the upstream is read only as the client reads). A hook may pass on
 // other bytes than it got (the gateway hiding the usage chunk it asked for): one stage for
-// looking and rewriting, not a stream per job.
+// looking and rewriting, not a stream per job — and on a guarded event stream not even a stage of
+// its own (see adoptHooks in src/proxy/event-stream-guard.ts).
+
+import { adoptHooks } from '../proxy/event-stream-guard.ts';
 
 export type TapHooks = {
   /** Each chunk; returns the bytes to pass on now (the same chunk to pass it unchanged, undefined for none yet). */
@@ -13,6 +16,8 @@ export type TapHooks = {
 };
 
 export function tapBody(body: ReadableStream<Uint8Array>, hooks: TapHooks): ReadableStream<Uint8Array> {
+  // A guarded event stream (the gateway's streamed answers) runs the hooks in its own stage.
+  if (adoptHooks(body, hooks)) return body;
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {

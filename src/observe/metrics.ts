@@ -25,7 +25,7 @@ export function metricsSink(meter: Meter): RecordSink {
   const errorTypes = new AttributeVocabulary();
   return (record) => {
     // Only what went upstream is a GenAI operation: a refusal or a pass-through is not.
-    if (record.route === 'pass-through' || record.timeToHeadersMs === undefined) return;
+    if (record.route === 'pass-through' || record.route === 'refused' || record.timeToHeadersMs === undefined) return;
     const attributes: Attributes = {
       [GEN_AI.operationName]: operationName(record.route),
       [GEN_AI.providerName]: PROVIDER,

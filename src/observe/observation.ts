@@ -17,6 +17,7 @@ import type { Telemetry } from './telemetry.ts';
 import { OPENAI_UPSTREAM } from '../upstream/schema.ts';
 
 const encoder = new TextEncoder();
+const LINE_FEED = 0x0a;
 
 /** Always shown, governed or not: the two parameters users tune most. */
 const SHOWN_PARAMETERS = ['temperature', 'top_p'];
@@ -181,15 +182,23 @@ export class Observation {
     const decoder = new TextDecoder();
     const splitter = new SseSplitter();
     let jsonText = '';
+    let endedClean = true;
     // One split of the stream into events serves both the scan and the usage chunk's removal.
     const onChunk = (chunk: Uint8Array): Uint8Array | undefined => {
       if (events) {
+        // Text and bytes are the same thing only when no event and no UTF-8 character is cut
+        // at either end of this chunk: it starts clean and ends with a line feed.
+        const whole = splitter.pending === 0 && endedClean && chunk[chunk.byteLength - 1] === LINE_FEED;
+        endedClean = chunk[chunk.byteLength - 1] === LINE_FEED;
         const complete = splitter.push(decoder.decode(chunk, { stream: true }));
         for (const event of complete) {
           if (scan.event(eventJson(event)) && this.#record.timeToFirstTokenMs === undefined) this.#record.timeToFirstTokenMs = this.#elapsed();
         }
+        if (!hideUsage) return chunk;
         // Hiding holds an event only until its blank line arrives: it must be whole to be judged.
-        return hideUsage ? encoder.encode(complete.filter(keepEvent).join('')) : chunk;
+        const kept = complete.filter(keepEvent);
+        // A chunk of whole events, all kept, is passed on as the bytes that came (no re-encoding).
+        return whole && splitter.pending === 0 && kept.length === complete.length ? chunk : encoder.encode(kept.join(''));
       }
       if (json && jsonText.length <= MAX_SCANNED_JSON) jsonText += decoder.decode(chunk, { stream: true });
       return chunk;

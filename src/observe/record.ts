@@ -20,7 +20,8 @@ export type RequestRecord = {
   startedAt: number;
   method: string;
   path: string;
-  route: RecordRoute;
+  /** `refused`: the gateway answered before any route (a missing or wrong key, an unknown URL); see refusal-record.ts. */
+  route: RecordRoute | 'refused';
   stream: boolean;
   /** The `model` the client sent (an alias or persona name stays as sent). */
   requestedModel?: string;

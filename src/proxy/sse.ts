@@ -7,8 +7,16 @@ export class SseSplitter {
   #buffer = '';
   /** Where the next unscanned line starts in #buffer. */
   #line = 0;
+  /** Whether a `\r` ever arrived: until then lines end at `\n` only, found by indexOf (OpenAI sends `\n`). */
+  #sawCr = false;
+
+  /** Characters held: the start of an event whose blank line has not arrived yet. */
+  get pending(): number {
+    return this.#buffer.length;
+  }
 
   push(text: string): string[] {
+    if (!this.#sawCr && text.includes('\r')) this.#sawCr = true;
     this.#buffer += text;
     const events: string[] = [];
     let eventStart = 0;
@@ -37,6 +45,11 @@ export class SseSplitter {
 
   /** The line ending at or after `from`, or undefined while it may still be incomplete. */
   #lineEnd(from: number): { start: number; next: number } | undefined {
+    if (!this.#sawCr) {
+      // One native search instead of a JavaScript loop over every character.
+      const at = this.#buffer.indexOf('\n', from);
+      return at < 0 ? undefined : { start: at, next: at + 1 };
+    }
     for (let i = from; i < this.#buffer.length; i += 1) {
       const char = this.#buffer[i];
       if (char === '\n') return { start: i, next: i + 1 };
@@ -52,6 +65,8 @@ export class SseSplitter {
 
 /** The `data` of one event (its `data:` lines joined by `\n`), or undefined when it has none. */
 export function eventData(event: string): string | undefined {
+  // The common shape, `data: …\n\n` with one line: no split, no join.
+  if (event.startsWith('data: ') && event.endsWith('\n\n') && event.indexOf('\n') === event.length - 2 && !event.includes('\r')) return event.slice(6, -2);
   const lines = event.split(/\r\n|\r|\n/);
   const data: string[] = [];
   for (const line of lines) {

@@ -337,6 +337,36 @@ export function defineTraceCases(runtime: Runtime): void {
       const records = await fetch(`${gateway.url}/_temperance/traces.json`, { headers: { cookie } });
       expect(records.status).toBe(200);
     });
+
+    it('requests refused before any route (401, 404) are on traces.json, without the key they sent', async () => {
+      const wrongKey = 'sk-wrong-key-Rf55';
+      const refused = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${wrongKey}`, 'content-type': 'application/json' }, body: '{}' });
+      expect(refused.status).toBe(401);
+      const refusedId = refused.headers.get('x-temperance-request-id');
+      // A key pasted into the URL is removed too, and a long path is cut.
+      const unknown = await fetch(`${gateway.url}/v2/${GATEWAY_KEY}/${'x'.repeat(2000)}`, { headers: { authorization: `Bearer ${GATEWAY_KEY}` } });
+      expect(unknown.status).toBe(404);
+      const { text } = await adminJson(gateway, 'traces.json', ADMIN_KEY);
+      const records: (TraceRecord & { route: string; path: string; errorType?: string })[] = JSON.parse(text);
+      const [notFound, unauthorized] = records;
+      expect(notFound).toMatchObject({ route: 'refused', status: 404, errorType: 'unknown_url' });
+      expect(notFound?.path.length).toBeLessThan(400);
+      expect(unauthorized).toMatchObject({ id: refusedId, route: 'refused', status: 401, errorType: 'invalid_api_key', path: '/v1/chat/completions' });
+      for (const secret of [wrongKey, GATEWAY_KEY]) expect(text.includes(secret), secret).toBe(false);
+    });
+
+    it('the login form refuses a client after 5 wrong keys: 429 with Retry-After, even for the right key', async () => {
+      const attempt = (key: string) => fetch(`${gateway.url}/_temperance/login`, { method: 'POST', body: new URLSearchParams({ key }), redirect: 'manual' });
+      for (let i = 0; i < 5; i += 1) expect((await attempt(`wrong-${i}`)).status).toBe(401);
+      const locked = await attempt(ADMIN_KEY);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect(locked.headers.get('set-cookie')).toBeNull();
+      expect(await locked.text()).toContain('Too many wrong keys');
+      // The key itself still opens the JSON routes: only the form is limited.
+      expect((await adminJson(gateway, 'traces.json', ADMIN_KEY)).status).toBe(200);
+    });
   });
 
   describe('keys', () => {

@@ -1,5 +1,6 @@
 // The stage that turns a broken or stalled upstream stream into an error the SDK raises.
 import { describe, expect, it } from 'vitest';
+import { tapBody } from '../../src/observe/body-tap.ts';
 import { guardEventStream } from '../../src/proxy/event-stream-guard.ts';
 
 const encoder = new TextEncoder();
@@ -90,5 +91,96 @@ describe('guardEventStream and a slow client', () => {
     const decoder = new TextDecoder();
     expect([decoder.decode(first.value), decoder.decode(second.value)]).toEqual(['data: 1\n\n', 'data: 2\n\n']);
     expect((await reader.read()).done).toBe(true);
+  });
+});
+
+describe('a tap on a guarded stream', () => {
+  const hooksSeeing = (seen: string[]) => ({
+    chunk: (chunk: Uint8Array) => {
+      seen.push(new TextDecoder().decode(chunk));
+      return chunk;
+    },
+    end: (broken: boolean) => {
+      seen.push(`end ${broken}`);
+      return encoder.encode('[tail]');
+    },
+    cancel: () => seen.push('cancel'),
+  });
+
+  it('runs inside the guard: one stage, every chunk seen, what the hooks return passed on', async () => {
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of ['data: 1\n\n', 'data: 2\n\n']) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    });
+    const guarded = guardEventStream(source, 1000, 'upstream.test');
+    const seen: string[] = [];
+    const tapped = tapBody(guarded, hooksSeeing(seen));
+    expect(tapped).toBe(guarded);
+    expect(await readAll(tapped)).toBe('data: 1\n\ndata: 2\n\n[tail]');
+    expect(seen).toEqual(['data: 1\n\n', 'data: 2\n\n', 'end false']);
+  });
+
+  it('a chunk the hooks hold back does not stall the reader', async () => {
+    const source = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (const chunk of ['a', 'b', 'c']) controller.enqueue(encoder.encode(chunk));
+        controller.close();
+      },
+    });
+    let held = '';
+    const tapped = tapBody(guardEventStream(source, 1000, 'upstream.test'), {
+      chunk: (chunk) => {
+        held += new TextDecoder().decode(chunk);
+        return held.length < 2 ? undefined : encoder.encode(held);
+      },
+      end: () => undefined,
+      cancel: () => {},
+    });
+    const reader = tapped.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('ab');
+  });
+
+  it('the hooks see the error event of a cut or a silent upstream as the last chunk', async () => {
+    const cut = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.error(new Error('socket hang up'));
+      },
+    }, { highWaterMark: 0 });
+    const seen: string[] = [];
+    const text = await readAll(tapBody(guardEventStream(cut, 1000, 'upstream.test'), hooksSeeing(seen)));
+    expect(seen[0]).toContain('"code":"upstream_stream_cut"');
+    expect(seen[1]).toBe('end false');
+    expect(text).toBe(`${seen[0]}[tail]`);
+
+    const silent = new ReadableStream<Uint8Array>({ pull() { return new Promise(() => {}); } }, { highWaterMark: 0 });
+    const quiet: string[] = [];
+    const ended = await readAll(tapBody(guardEventStream(silent, 50, 'upstream.test'), hooksSeeing(quiet)));
+    expect(quiet[0]).toContain('"code":"upstream_idle_timeout"');
+    expect(ended.endsWith('[tail]')).toBe(true);
+  });
+
+  it('reports a cancel and cancels the upstream; a stream already read gets a stage of its own', async () => {
+    let cancelled = false;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) { controller.enqueue(encoder.encode('x')); },
+      cancel() { cancelled = true; },
+    }, { highWaterMark: 0 });
+    const seen: string[] = [];
+    const reader = tapBody(guardEventStream(source, 1000, 'upstream.test'), hooksSeeing(seen)).getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(seen).toEqual(['x', 'cancel']);
+    expect(cancelled).toBe(true);
+
+    const read = guardEventStream(new ReadableStream<Uint8Array>({ start(controller) { controller.enqueue(encoder.encode('y')); controller.enqueue(encoder.encode('z')); controller.close(); } }), 1000, 'upstream.test');
+    const early = read.getReader();
+    await early.read();
+    early.releaseLock();
+    const later: string[] = [];
+    const tapped = tapBody(read, hooksSeeing(later));
+    expect(tapped).not.toBe(read);
+    expect(await readAll(tapped)).toBe('z[tail]');
   });
 });

@@ -21,10 +21,30 @@ describe('readBodyWithin', () => {
     expect(read.ok && text(read.bytes)).toBe('{"a":1}');
   });
 
-  it('refuses a declared length over the limit without reading', async () => {
+  it('refuses a declared length over the limit, reading the rest only to drop it (so the refusal reaches the client)', async () => {
     const request = new Request('http://gateway.test/', { method: 'POST', body: '{"a":12}', headers: { 'content-length': '8' } });
     expect(await readBodyWithin(request, 7)).toEqual({ ok: false });
-    expect(request.bodyUsed).toBe(false);
+    expect(request.bodyUsed).toBe(true);
+  });
+
+  it('drains an oversized body to its end, within bounds, and does not wait for a client that stops sending', async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    const flood = new Request('http://gateway.test/', { method: 'POST', body: endless, duplex: 'half' });
+    expect(await readBodyWithin(flood, 7)).toEqual({ ok: false });
+    // DRAIN_LIMITS.bytes (64 MiB) and then cancelled, not read forever.
+    expect(pulled).toBeGreaterThan(60);
+    expect(pulled).toBeLessThan(80);
+
+    const silent = new Request('http://gateway.test/', { method: 'POST', body: new ReadableStream<Uint8Array>({ start(controller) { controller.enqueue(new Uint8Array(100)); } }), duplex: 'half' });
+    const began = Date.now();
+    expect(await readBodyWithin(silent, 7, { bytes: 1024, ms: 200 })).toEqual({ ok: false });
+    expect(Date.now() - began).toBeLessThan(2000);
   });
 
   it('counts the bytes of a body without a length, and stops past the limit', async () => {

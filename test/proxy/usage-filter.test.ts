@@ -70,6 +70,25 @@ describe('usageFilter', () => {
     expect(text).toBe(stream);
   });
 
+  it('passes whole chunks on as they came, and cuts anywhere in the bytes (inside a character, after a blank line) still give the same text', async () => {
+    // A line of an unknown field that starts with a multi-byte character, right after a blank line.
+    const stream = `${chunk('é')}\n\né: x\n\n${chunk('✓ b')}\n\n${usage}\n\ndata: [DONE]\n\n`;
+    const expected = `${chunk('é')}\n\né: x\n\n${chunk('✓ b')}\n\ndata: [DONE]\n\n`;
+    const bytes = encoder.encode(stream);
+    for (let cut = 1; cut < bytes.length; cut += 1) {
+      for (const second of [cut + 1, cut + 5, bytes.length]) {
+        const parts = [bytes.slice(0, cut), bytes.slice(cut, second), bytes.slice(second)].filter((part) => part.byteLength > 0);
+        const source = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (const part of parts) controller.enqueue(part);
+            controller.close();
+          },
+        });
+        expect(await new Response(hidingUsage(source)).text(), `cut at ${cut}, ${second}`).toBe(expected);
+      }
+    }
+  });
+
   it('keeps an unterminated final event', async () => {
     expect((await filtered([`${chunk('a')}\n\ndata: [DONE]`])).text).toBe(`${chunk('a')}\n\ndata: [DONE]`);
   });
