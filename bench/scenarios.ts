@@ -2,6 +2,8 @@
 // bytes, so the differences between paths are the paths.
 
 export const BENCH_MODEL = 'ft:gpt-4o-mini-2024-07-18:bench:clamp:1';
+/** A reasoning fine-tune no policy names: only the catalog governs it (contract §7). */
+export const REASONING_MODEL = 'ft:o4-mini-2025-04-16:bench:reason:1';
 
 export type Scenario = {
   id: string;
@@ -41,8 +43,7 @@ function chatBody(messages: number, perMessage: number, extra: Record<string, un
 // Extension point: a scenario is one entry here (and, if it needs its own upstream behaviour, a
 // branch in bench/targets/upstream.ts keyed by the path or its query, never by parsing the body;
 // if it needs its own gateway settings or policies, a path in bench/run.ts startTargets and
-// bench/workspace.ts). Planned by issue 15: an experiment with a store (id `experiment-store-c1`)
-// and a request to a reasoning base (`reasoning-c1`), added with those capabilities.
+// bench/workspace.ts).
 export function scenarios(): Scenario[] {
   return [
     { id: 'small-c1', label: 'small chat ~2 KB, c=1', path: '/v1/chat/completions', body: chatBody(3, 600), concurrency: 1, count: 300, streamed: false },
@@ -50,6 +51,8 @@ export function scenarios(): Scenario[] {
     { id: 'large-c1', label: 'large chat ~200 KB, c=1', path: '/v1/chat/completions', body: chatBody(100, 2000), concurrency: 1, count: 60, streamed: false },
     { id: 'stream-c1', label: 'streamed chat, c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { stream: true }), concurrency: 1, count: 80, streamed: true },
     { id: 'stream500-c1', label: `streamed chat, ${LONG_STREAM_TOKENS} tokens, c=1`, path: `/v1/chat/completions?tokens=${LONG_STREAM_TOKENS}`, body: chatBody(3, 600, { stream: true }), concurrency: 1, count: 30, streamed: true, chunks: LONG_STREAM_TOKENS },
+    // temperature removed and max_tokens renamed by the catalog: the body is re-serialised.
+    { id: 'reasoning-c1', label: 'reasoning base (catalog), c=1', path: '/v1/chat/completions', body: chatBody(3, 600, { model: REASONING_MODEL, temperature: 0.7 }), concurrency: 1, count: 300, streamed: false },
     { id: 'pass-c1', label: 'pass-through /v1/embeddings, c=1', path: '/v1/embeddings', body: encoder.encode(JSON.stringify({ model: 'text-embedding-3-small', input: prose(200, 3) })), concurrency: 1, count: 300, streamed: false },
   ];
 }
