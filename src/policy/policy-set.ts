@@ -4,6 +4,7 @@ import { isPattern, type Experiment, type Metric, type PolicyFile, type Sampling
 import { createResolver, type Resolution } from './resolve.ts';
 import { sha256Hex } from '../experiment/sha256.ts';
 import { DEFAULT_STICKY, parseUnitSource, type UnitSource } from '../experiment/unit.ts';
+import { OPENAI_UPSTREAM } from '../upstream/schema.ts';
 
 export type LoadedFile = { name: string; path: string; policy: PolicyFile };
 
@@ -27,6 +28,8 @@ export type Policy = {
   experiment?: LoadedExperiment;
   /** The file's `base:`, when it states the base model its id does not reveal (contract §7). */
   base: string | undefined;
+  /** Where its requests go: a name from upstreams.yaml, or `openai`. Inherited like `system`. */
+  upstream: string;
 };
 
 /** One inheritance, three layers: the file, a persona over it, an experiment's arm over either. */
@@ -122,7 +125,7 @@ function withExperiment(policy: Policy, experiment: Experiment | undefined, dige
 function personaPolicies(file: LoadedFile, base: Policy, digest: string): Policy[] {
   return Object.entries(file.policy.personas ?? {}).map(([persona, rules]) => withExperiment(
     // A persona's requests are governed by its own experiment only, never by the file's.
-    { ...mergeLayer(base, rules, 'persona'), name: `${file.name}/${persona}`, aliases: [persona] },
+    { ...mergeLayer(base, rules, 'persona'), name: `${file.name}/${persona}`, aliases: [persona], upstream: rules.upstream ?? base.upstream },
     rules.experiment,
     digest,
   ));
@@ -182,6 +185,7 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       system: data.system,
       aliases: data.aliases ?? [],
       base: data.base,
+      upstream: data.upstream ?? OPENAI_UPSTREAM,
     };
     const own = withExperiment(rules, data.experiment, digest);
     policies.push(own);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { baseProblems } from '../catalog/validate.ts';
 import { numericRange, NUMERIC_PARAMETERS } from './parameters.ts';
+import { UPSTREAM_NAME } from '../upstream/schema.ts';
 
 const JsonValue = z.json();
 
@@ -198,6 +199,8 @@ export const Experiment = z
   })
   .meta({ description: 'Sampling arms compared on real traffic; each request is served by one arm.' });
 export type Experiment = z.output<typeof Experiment>;
+// Whether the name is defined is checked with upstreams.yaml (src/upstream/check-policies.ts).
+const UpstreamName = z.string().regex(UPSTREAM_NAME, 'an upstream name is letters, digits, ".", "_" or "-"');
 
 export const Persona = z
   .strictObject({
@@ -205,6 +208,7 @@ export const Persona = z
     out_of_range: OutOfRange.optional(),
     system: SystemMessage.optional().meta({ description: "Replaces the file's system message." }),
     experiment: Experiment.optional().meta({ description: "The persona's own experiment (the file's does not apply to it)." }),
+    upstream: UpstreamName.optional().meta({ description: "Replaces the file's upstream: where this persona's requests go." }),
   })
   .meta({ description: 'One behaviour of a fine-tune trained on several; its name is a model name clients may send.' });
 export type Persona = z.infer<typeof Persona>;
@@ -229,6 +233,7 @@ export const PolicyFile = z
     sampling: Sampling.optional(),
     out_of_range: OutOfRange.default('clamp'),
     system: SystemMessage.optional(),
+    upstream: UpstreamName.optional().meta({ description: 'A named upstream from upstreams.yaml (default: openai, OPENAI_BASE_URL).' }),
     personas: z
       .record(z.string().regex(PERSONA_NAME, 'a persona name has no /, * or spaces'), Persona)
       .optional()
