@@ -64,7 +64,7 @@ export type LoadedExperiment = {
 };
 
 /** The rules one layer may give; what it gives replaces the layer below's. */
-type LayerRules = { sampling?: Sampling | undefined; out_of_range?: 'clamp' | 'reject' | undefined; system?: SystemMessage | undefined };
+type LayerRules = { sampling?: Sampling | undefined; out_of_range?: 'clamp' | 'reject' | undefined; system?: SystemMessage | undefined; upstream?: string | undefined };
 
 export type PolicySet = {
   readonly files: readonly LoadedFile[];
@@ -80,19 +80,21 @@ type BuildResult = { ok: true; value: PolicySet } | { ok: false; errors: string[
 
 /**
  * `rules` of one layer over `base`: a rule for a parameter replaces the whole rule below it;
- * `system` and `out_of_range` replace the whole mapping. Personas and arms merge this one way.
+ * `system`, `out_of_range` and `upstream` replace the whole mapping. Personas and arms merge this one way.
  */
 export function mergeLayer(base: Policy, rules: LayerRules, layer: Layer): Policy {
   const layers: Record<string, Layer> = { ...base.layers };
   for (const param of Object.keys(rules.sampling ?? {})) layers[param] = layer;
   if (rules.out_of_range !== undefined) layers.out_of_range = layer;
   if (rules.system !== undefined) layers.system = layer;
+  if (rules.upstream !== undefined) layers.upstream = layer;
   const { experiment: _below, ...rest } = base;
   return {
     ...rest,
     sampling: { ...base.sampling, ...rules.sampling },
     outOfRange: rules.out_of_range ?? base.outOfRange,
     system: rules.system ?? base.system,
+    upstream: rules.upstream ?? base.upstream,
     layers,
   };
 }
@@ -125,7 +127,7 @@ function withExperiment(policy: Policy, experiment: Experiment | undefined, dige
 function personaPolicies(file: LoadedFile, base: Policy, digest: string): Policy[] {
   return Object.entries(file.policy.personas ?? {}).map(([persona, rules]) => withExperiment(
     // A persona's requests are governed by its own experiment only, never by the file's.
-    { ...mergeLayer(base, rules, 'persona'), name: `${file.name}/${persona}`, aliases: [persona], upstream: rules.upstream ?? base.upstream },
+    { ...mergeLayer(base, rules, 'persona'), name: `${file.name}/${persona}`, aliases: [persona] },
     rules.experiment,
     digest,
   ));

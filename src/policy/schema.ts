@@ -144,12 +144,16 @@ export const MAX_ARMS = 10;
 /** Headers holding keys or sessions: a unit's digest is kept, so a credential is never a unit. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'].map((name) => `header:${name}`));
 
+// Whether the name is defined is checked with upstreams.yaml (src/upstream/check-policies.ts).
+const UpstreamName = z.string().regex(UPSTREAM_NAME, 'an upstream name is letters, digits, ".", "_" or "-"');
+
 export const Arm = z
   .strictObject({
     weight: z.number().min(0, 'a weight is a number ≥ 0').meta({ description: 'Share of the traffic, relative to the other arms; 0: never drawn, only forced.' }),
     sampling: Sampling.optional().meta({ description: "A rule here replaces the policy's whole rule for that parameter." }),
     out_of_range: OutOfRange.optional(),
     system: SystemMessage.optional().meta({ description: "Replaces the policy's system message." }),
+    upstream: UpstreamName.optional().meta({ description: "Replaces the policy's upstream: compare the same fine-tune served elsewhere." }),
   })
   .meta({ description: 'One variant of the policy; an arm with only a weight is the policy as written.' });
 export type Arm = z.output<typeof Arm>;
@@ -199,8 +203,6 @@ export const Experiment = z
   })
   .meta({ description: 'Sampling arms compared on real traffic; each request is served by one arm.' });
 export type Experiment = z.output<typeof Experiment>;
-// Whether the name is defined is checked with upstreams.yaml (src/upstream/check-policies.ts).
-const UpstreamName = z.string().regex(UPSTREAM_NAME, 'an upstream name is letters, digits, ".", "_" or "-"');
 
 export const Persona = z
   .strictObject({

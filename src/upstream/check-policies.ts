@@ -2,6 +2,7 @@
 // policy file, reported with the other policy errors: the gateway never serves a policy whose
 // requests would have nowhere to go.
 import type { LoadedFile } from '../policy/policy-set.ts';
+import type { Experiment } from '../policy/schema.ts';
 import { OPENAI_UPSTREAM, type UpstreamsFile } from './schema.ts';
 
 export function unknownUpstreams(files: readonly LoadedFile[], upstreams: UpstreamsFile): string[] {
@@ -11,10 +12,18 @@ export function unknownUpstreams(files: readonly LoadedFile[], upstreams: Upstre
     `${path}: ${field}: "${name}" is not an upstream of upstreams.yaml (defined: ${defined.join(', ')})`;
   return files.flatMap((file) => {
     const errors: string[] = [];
-    const { upstream, personas } = file.policy;
-    if (upstream !== undefined && !known.has(upstream)) errors.push(problem(file.path, 'upstream', upstream));
+    const check = (field: string, name: string | undefined) => {
+      if (name !== undefined && !known.has(name)) errors.push(problem(file.path, field, name));
+    };
+    const checkArms = (prefix: string, experiment: Experiment | undefined) => {
+      for (const [arm, rules] of Object.entries(experiment?.arms ?? {})) check(`${prefix}experiment.arms.${arm}.upstream`, rules.upstream);
+    };
+    const { upstream, personas, experiment } = file.policy;
+    check('upstream', upstream);
+    checkArms('', experiment);
     for (const [persona, rules] of Object.entries(personas ?? {})) {
-      if (rules.upstream !== undefined && !known.has(rules.upstream)) errors.push(problem(file.path, `personas.${persona}.upstream`, rules.upstream));
+      check(`personas.${persona}.upstream`, rules.upstream);
+      checkArms(`personas.${persona}.`, rules.experiment);
     }
     return errors;
   });

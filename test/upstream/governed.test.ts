@@ -23,8 +23,8 @@ function gateway(files: Record<string, string>) {
   };
   const set = policySet(files);
   const app = createGateway({ config: parsed.config, policies: () => set, fetch: upstream });
-  const post = (model: string, path = '/v1/chat/completions', extra: Record<string, unknown> = {}) => app.request(path, {
-    method: 'POST', headers: { authorization: 'Bearer gw-test-key-1', 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [], ...extra }),
+  const post = (model: string, path = '/v1/chat/completions', extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) => app.request(path, {
+    method: 'POST', headers: { authorization: 'Bearer gw-test-key-1', 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model, messages: [], ...extra }),
   });
   return { post, sent, bodies };
 }
@@ -41,6 +41,17 @@ describe('the governed routes with named upstreams', () => {
       ['https://acme.openai.azure.com/openai/v1/completions', null, 'azure-test-key-1'],
       ['http://openai.test/v1/chat/completions', 'Bearer sk-openai-test-1', null],
       ['http://openai.test/v1/chat/completions', 'Bearer sk-openai-test-1', null],
+    ]);
+  });
+
+  it('send an experiment arm\'s requests to the arm\'s upstream: the same fine-tune compared at OpenAI and in Azure', async () => {
+    const { post, sent } = gateway({ 'ab.yaml': 'model: support-ft\nexperiment:\n  arms:\n    openai: { weight: 50 }\n    azure: { weight: 50, upstream: azure }\n' });
+    const send = (arm: string) => post('support-ft', '/v1/chat/completions', {}, { 'x-temperance-arm': arm });
+    expect((await send('openai')).headers.get('x-temperance-arm')).toBe('openai');
+    expect((await send('azure')).headers.get('x-temperance-arm')).toBe('azure');
+    expect(sent.map(({ url, headers }) => [url, headers.get('authorization'), headers.get('api-key')])).toEqual([
+      ['http://openai.test/v1/chat/completions', 'Bearer sk-openai-test-1', null],
+      ['https://acme.openai.azure.com/openai/v1/chat/completions', null, 'azure-test-key-1'],
     ]);
   });
 

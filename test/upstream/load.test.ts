@@ -67,6 +67,16 @@ describe('policies naming upstreams', () => {
     ]);
   });
 
+  it('checks the upstream an experiment arm names, in a file and in a persona', () => {
+    const result = loadPolicies([
+      { path: 'policies/ab.yaml', text: 'model: ab\nexperiment:\n  arms:\n    control: { weight: 1 }\n    lora: { weight: 1, upstream: vllm }\n    far: { weight: 1, upstream: azur }\npersonas:\n  p:\n    experiment: { arms: { a: { weight: 1, upstream: nowhere } } }\n' },
+    ], 0, upstreams);
+    expect(result.ok ? [] : result.errors).toEqual([
+      'policies/ab.yaml: experiment.arms.far.upstream: "azur" is not an upstream of upstreams.yaml (defined: openai, vllm)',
+      'policies/ab.yaml: personas.p.experiment.arms.a.upstream: "nowhere" is not an upstream of upstreams.yaml (defined: openai, vllm)',
+    ]);
+  });
+
   it('gives each policy its upstream, openai by default, a persona inheriting its file\'s unless it names its own', () => {
     const result = loadPolicies([
       { path: 'policies/lora.yaml', text: 'model: sql-lora\nupstream: vllm\npersonas:\n  same: { system: { text: "Be strict." } }\n  back: { upstream: openai }\n' },
