@@ -15,7 +15,7 @@ import { runBenchmark } from '../bench/run.ts';
 import { root } from '../bench/processes.ts';
 
 const USAGE = `usage: npm run bench -- [--rounds 5] [--scale 1] [--smoke] [--no-workerd] [--compare-fetch] [--compare-strip]
-                       [--only small-c1,small-c32,large-c1,stream-c1,plain-user-c1,experiment-c1,pass-c1] [--before REF]
+                       [--only small-c1,small-c32,large-c1,stream-c1,stream500-c1,plain-user-c1,experiment-c1,reasoning-c1,pass-c1] [--before REF]
                        [--node-flags=FLAGS] [--cpu-prof DIR] [--json FILE]   (docs/benchmarks.md)`;
 
 function parse() {

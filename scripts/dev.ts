@@ -8,10 +8,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import process from 'node:process';
 import { ConfigSchema } from '../src/config.ts';
+import { readUpstreamsFile } from '../src/node/upstreams-file.ts';
 
 // Node-only settings (contract section 3): the Worker's port is wrangler's.
-const NODE_ONLY = new Set(['PORT', 'HOST', 'POLICIES_DIR', 'TEMPERANCE_DB']);
-const names = Object.keys(ConfigSchema.shape).filter((name) => !NODE_ONLY.has(name));
+const NODE_ONLY = new Set(['PORT', 'HOST', 'POLICIES_DIR', 'UPSTREAMS_FILE', 'TEMPERANCE_DB']);
+// The key variables upstreams.yaml names are the Worker's settings too (an invalid file fails the build, which says why).
+const upstreams = await readUpstreamsFile('upstreams.yaml');
+const keyVariables = upstreams.ok ? Object.values(upstreams.value).flatMap((upstream) => (upstream.api_key_env === undefined ? [] : [upstream.api_key_env])) : [];
+const names = [...new Set([...Object.keys(ConfigSchema.shape).filter((name) => !NODE_ONLY.has(name)), ...keyVariables])];
 const fromEnvironment = names.filter((name) => (process.env[name] ?? '') !== '');
 
 const args = ['node_modules/wrangler/bin/wrangler.js', 'dev', ...process.argv.slice(2)];

@@ -1,16 +1,21 @@
-// Who may use the gateway, and which credential goes upstream.
+// Who may use the gateway, and whether the client's own Authorization is an upstream credential.
 import type { Config } from './config.ts';
 import { bearerToken, sameDigest, sha256 } from './credentials.ts';
 import { gatewayError, type GatewayError } from './errors.ts';
 
-export type Admission = { ok: true; upstreamAuthorization: string | undefined } | { ok: false; error: GatewayError };
+/**
+ * `clientAuthorization`: the client's Authorization header when it is the client's own upstream
+ * credential (the gateway checks no keys); undefined when it is a gateway key, which never goes
+ * upstream. Which upstream may get it is each upstream's credential (src/upstream/upstream-set.ts).
+ */
+export type Admission = { ok: true; clientAuthorization: string | undefined } | { ok: false; error: GatewayError };
 
 export function createAuthenticator(config: Config): (headers: Headers) => Promise<Admission> {
-  const upstreamKey = config.OPENAI_API_KEY;
-  // Without a gateway key of its own, the client's Authorization is the upstream credential.
-  if (upstreamKey === undefined) return async (headers) => ({ ok: true, upstreamAuthorization: headers.get('authorization') ?? undefined });
-  const upstreamAuthorization = `Bearer ${upstreamKey}`;
-  if (config.GATEWAY_API_KEYS.length === 0) return async () => ({ ok: true, upstreamAuthorization });
+  if (config.GATEWAY_API_KEYS.length === 0) {
+    // With a key of its own the gateway sends its key (or nothing), never the client's.
+    if (config.OPENAI_API_KEY !== undefined) return async () => ({ ok: true, clientAuthorization: undefined });
+    return async (headers) => ({ ok: true, clientAuthorization: headers.get('authorization') ?? undefined });
+  }
 
   const keyDigests = Promise.all(config.GATEWAY_API_KEYS.map(sha256));
   return async (headers) => {
@@ -22,6 +27,6 @@ export function createAuthenticator(config: Config): (headers: Headers) => Promi
     let matched = false;
     for (const key of await keyDigests) matched = sameDigest(presented, key) || matched;
     if (!matched) return { ok: false, error: gatewayError('invalid_api_key', 'The API key is not one of this gateway\'s keys.') };
-    return { ok: true, upstreamAuthorization };
+    return { ok: true, clientAuthorization: undefined };
   };
 }

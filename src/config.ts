@@ -2,8 +2,11 @@
 // vars/secrets and the Node environment; nothing else reads env. Errors name the setting,
 // never its value (it may be a key).
 import { z } from 'zod';
+import type { UpstreamsFile } from './upstream/schema.ts';
+import { buildUpstreamSet, type UpstreamSet } from './upstream/upstream-set.ts';
 
 const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+const UPSTREAMS_FILE_DEFAULT = './upstreams.yaml';
 
 // An empty value counts as unset (as t3-env's emptyStringAsUndefined). Workers vars may be
 // JSON numbers or booleans in wrangler.toml: they read as their text.
@@ -58,6 +61,8 @@ export const ConfigSchema = z
     PORT: integer(8787, 0, 65535),
     HOST: z.preprocess(unsetIfEmpty, z.string().default('127.0.0.1')),
     POLICIES_DIR: z.preprocess(unsetIfEmpty, z.string().default('./policies')),
+    // Node only: the Worker gets upstreams.yaml compiled in (contract §8).
+    UPSTREAMS_FILE: z.preprocess(unsetIfEmpty, z.string().default(UPSTREAMS_FILE_DEFAULT)),
     ALLOW_ANONYMOUS: bool(false),
     MAX_BODY_BYTES: integer(16 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     UPSTREAM_TIMEOUT_MS: integer(600_000, 1, 2_147_483_647),
@@ -87,13 +92,7 @@ export const ConfigSchema = z
     ),
   })
   .superRefine((env, ctx) => {
-    if (env.GATEWAY_API_KEYS.length > 0 && env.OPENAI_API_KEY === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['GATEWAY_API_KEYS'],
-        message: "needs OPENAI_API_KEY: without it each client's own key goes upstream, so gateway keys would be forwarded to OpenAI",
-      });
-    }
+    // GATEWAY_API_KEYS without OPENAI_API_KEY depends on upstreams.yaml: see credentialErrors.
     if (env.OPENAI_API_KEY !== undefined && env.GATEWAY_API_KEYS.length === 0 && !env.ALLOW_ANONYMOUS) {
       ctx.addIssue({
         code: 'custom',
@@ -103,15 +102,68 @@ export const ConfigSchema = z
     }
   });
 
-export type Config = z.output<typeof ConfigSchema>;
+/** The settings, and the upstreams they and upstreams.yaml define (keys read by variable name). */
+export type Config = z.output<typeof ConfigSchema> & { upstreams: UpstreamSet };
+
+type EnvSettings = z.output<typeof ConfigSchema>;
+type UpstreamKey = { variable: string; upstream: string; key: string | undefined };
+
+/** Each named upstream's key, read by the variable its definition names. */
+function readUpstreamKeys(env: Record<string, unknown>, upstreams: UpstreamsFile): UpstreamKey[] {
+  return Object.entries(upstreams).flatMap(([upstream, definition]) => {
+    const variable = definition.api_key_env;
+    if (variable === undefined) return [];
+    const value = unsetIfEmpty(env[variable]);
+    return [{ variable, upstream, key: typeof value === 'string' ? value : undefined }];
+  });
+}
+
+/** Who may spend which key: no key may be usable by anyone, no gateway key may go upstream. */
+function credentialErrors(env: EnvSettings, keys: readonly UpstreamKey[]): string[] {
+  const errors: string[] = [];
+  const anonymousAllowed = env.ALLOW_ANONYMOUS;
+  const noGatewayKeys = env.GATEWAY_API_KEYS.length === 0;
+  if (!noGatewayKeys && env.OPENAI_API_KEY === undefined && keys.length === 0) {
+    errors.push("GATEWAY_API_KEYS: needs OPENAI_API_KEY: without it each client's own key goes upstream, so gateway keys would be forwarded to OpenAI");
+  }
+  for (const { variable, upstream, key } of keys) {
+    if (key !== undefined && noGatewayKeys && !anonymousAllowed) {
+      errors.push(`${variable}: is the key of upstream ${upstream} but GATEWAY_API_KEYS is not set: anyone could spend it through the gateway. Set GATEWAY_API_KEYS, or ALLOW_ANONYMOUS=true to allow it`);
+    }
+  }
+  return errors;
+}
+
+/**
+ * Node only: where upstreams.yaml is, before the rest of the settings can be read (they need
+ * it). `required`: UPSTREAMS_FILE names it, so a missing file is a mistake, not "openai alone".
+ */
+export function upstreamsFilePath(env: Record<string, unknown>): { path: string; required: boolean } {
+  const value = unsetIfEmpty(env.UPSTREAMS_FILE);
+  return typeof value === 'string' ? { path: value, required: true } : { path: UPSTREAMS_FILE_DEFAULT, required: false };
+}
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-export function parseConfig(env: Record<string, unknown>): ConfigResult {
+/** The environment's settings; `upstreams` (upstreams.yaml, validated) says which key variables to read too. */
+export function parseConfig(env: Record<string, unknown>, upstreams: UpstreamsFile = {}): ConfigResult {
   const parsed = ConfigSchema.safeParse(env, {
     // zod's own messages for a wrong type: never quote the value.
     error: (issue) => (issue.code === 'invalid_type' ? `must be ${issue.expected === 'string' ? 'text' : issue.expected}` : undefined),
   });
-  if (parsed.success) return { ok: true, config: parsed.data };
-  return { ok: false, errors: parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`) };
+  const keys = readUpstreamKeys(env, upstreams);
+  // Reported with every other error: a missing key needs no other setting to be judged.
+  const missing = keys.flatMap(({ variable, upstream, key }) => (key === undefined ? [`${variable}: is not set: it holds the key of upstream ${upstream} (upstreams.yaml)`] : []));
+  if (!parsed.success) return { ok: false, errors: [...parsed.error.issues.map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`), ...missing] };
+  const settings = parsed.data;
+  const errors = [...missing, ...credentialErrors(settings, keys)];
+  if (errors.length > 0) return { ok: false, errors };
+  const upstreamSet = buildUpstreamSet({
+    openaiBaseUrl: settings.OPENAI_BASE_URL,
+    openaiKey: settings.OPENAI_API_KEY,
+    gatewayKeys: settings.GATEWAY_API_KEYS.length > 0,
+    definitions: upstreams,
+    keys: Object.fromEntries(keys.flatMap(({ variable, key }) => (key === undefined ? [] : [[variable, key]]))),
+  });
+  return { ok: true, config: { ...settings, upstreams: upstreamSet } };
 }

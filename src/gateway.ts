@@ -51,7 +51,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     sinks,
     telemetry,
     captureContent: deps.config.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
-    upstream: new URL(deps.config.OPENAI_BASE_URL),
+    upstream: deps.config.upstreams.openai.url,
   };
   const observe: Observe = (c, route) => {
     const observation = new Observation(observationDeps, c.req.raw, route, c.get('requestId'));
@@ -73,7 +73,7 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
   app.use('/v1/*', async (c, next) => {
     const admission = await authenticate(c.req.raw.headers);
     if (!admission.ok) return fail(c, admission.error);
-    c.set('upstreamAuthorization', admission.upstreamAuthorization);
+    c.set('clientAuthorization', admission.clientAuthorization);
     await next();
     return undefined;
   });

@@ -7,6 +7,10 @@ import { startNodeServer } from './node/server.ts';
 // Straight to descriptor 1: see src/node/log.ts for why not process.stdout.
 const writer = fdLineWriter(1);
 
+function upstreamList(upstreams: readonly { name: string; host: string }[]): string {
+  return upstreams.length === 1 ? `upstream ${upstreams[0]?.host ?? ''}` : `upstreams ${upstreams.map((upstream) => `${upstream.name} (${upstream.host})`).join(', ')}`;
+}
+
 const started = await startNodeServer(process.env, writer.log, { logDropped: writer.dropped });
 if (!started.ok) {
   console.error(`temperance: cannot start:\n${started.errors.map((error) => `  ${error}`).join('\n')}`);
@@ -14,7 +18,7 @@ if (!started.ok) {
 }
 const { gateway } = started;
 const policies = gateway.policies().files.length;
-console.log(`temperance (Node ${process.version}) listening on ${gateway.url}: ${policies} ${policies === 1 ? 'policy' : 'policies'} from ${gateway.config.POLICIES_DIR}, upstream ${new URL(gateway.config.OPENAI_BASE_URL).host}, store ${gateway.store ?? 'off'}, ready in ${Math.round(performance.now())} ms`);
+console.log(`temperance (Node ${process.version}) listening on ${gateway.url}: ${policies} ${policies === 1 ? 'policy' : 'policies'} from ${gateway.config.POLICIES_DIR}, ${upstreamList(gateway.config.upstreams.all)}, store ${gateway.store ?? 'off'}, ready in ${Math.round(performance.now())} ms`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

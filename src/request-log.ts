@@ -9,6 +9,7 @@ import type { RequestRecord } from './observe/record.ts';
 import { bearerToken } from './credentials.ts';
 import { boundString } from './observe/bound.ts';
 import { createRedactor } from './redact.ts';
+import { upstreamKeys } from './upstream/upstream-set.ts';
 import type { GatewayDeps, GatewayEnv, LogLine } from './routes/context.ts';
 
 const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
@@ -30,6 +31,7 @@ function fromRecord(record: Readonly<RequestRecord>): LogLine {
     experiment: record.experiment?.name,
     arm: record.experiment?.arm,
     arm_forced: record.experiment?.forced,
+    upstream: record.upstreamName,
     stream: record.stream,
     status: record.status,
     error: record.errorType,
@@ -56,7 +58,7 @@ function fromContext(c: Context<GatewayEnv>, id: string, started: number): LogLi
 
 export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   const { config, log } = deps;
-  const redactWith = createRedactor([config.OPENAI_API_KEY, config.ADMIN_API_KEY, ...config.GATEWAY_API_KEYS]);
+  const redactWith = createRedactor([config.OPENAI_API_KEY, config.ADMIN_API_KEY, ...config.GATEWAY_API_KEYS, ...upstreamKeys(config.upstreams)]);
   return async (c, next) => {
     const started = performance.now();
     // The key this client presented is a secret too, whatever its shape.

@@ -106,6 +106,7 @@ export function clientAttributes(record: RequestRecord, upstream: URL): Attribut
     [HTTP.serverPort]: upstream.port === '' ? (upstream.protocol === 'https:' ? 443 : 80) : Number(upstream.port),
     ...decisionAttributes(record),
   };
+  put(attributes, 'temperance.upstream', record.upstreamName);
   put(attributes, GEN_AI.requestModel, record.model);
   for (const [param, values] of Object.entries(record.parameters)) {
     const name = REQUEST_PARAMETERS[param];

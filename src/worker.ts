@@ -5,7 +5,7 @@ import compiled from 'temperance-policies';
 import { parseConfig } from './config.ts';
 import { errorResponse, gatewayError } from './errors.ts';
 import { createGateway } from './gateway.ts';
-import { fromCompiled } from './policy/compiled.ts';
+import { fromCompiled, upstreamsFromCompiled } from './policy/compiled.ts';
 import { isLoopback } from './admin/access.ts';
 import { createTelemetry } from './telemetry/create-telemetry.ts';
 import { d1Store } from './store/d1.ts';
@@ -16,6 +16,7 @@ type WorkerContext = ExecutionContext;
 type Handler = (request: Request, env: WorkerEnv, ctx: WorkerContext) => Response | Promise<Response>;
 
 const policies = fromCompiled(compiled);
+const upstreams = upstreamsFromCompiled(compiled);
 
 // A Worker cannot refuse to start: a bad configuration answers every request instead.
 function misconfigured(errors: readonly string[]): Handler {
@@ -25,7 +26,9 @@ function misconfigured(errors: readonly string[]): Handler {
 
 function build(env: WorkerEnv): Handler {
   if (!policies.ok) return misconfigured(policies.errors);
-  const config = parseConfig(env);
+  if (!upstreams.ok) return misconfigured(upstreams.errors);
+  // Each upstream's key is read from env by the variable upstreams.yaml names (a Worker secret).
+  const config = parseConfig(env, upstreams.value);
   if (!config.ok) return misconfigured(config.errors);
   const set = policies.value;
   const upstreamFetch: typeof fetch = (input, init) => fetch(input, init);

@@ -13,10 +13,12 @@ describe('parseConfig', () => {
       ok: true,
       config: {
         OPENAI_BASE_URL: 'https://api.openai.com/v1', OPENAI_API_KEY: undefined, GATEWAY_API_KEYS: [], UNLISTED_MODELS: 'pass',
-        PORT: 8787, HOST: '127.0.0.1', POLICIES_DIR: './policies', ALLOW_ANONYMOUS: false, MAX_BODY_BYTES: 16_777_216,
+        PORT: 8787, HOST: '127.0.0.1', POLICIES_DIR: './policies', UPSTREAMS_FILE: './upstreams.yaml', ALLOW_ANONYMOUS: false, MAX_BODY_BYTES: 16_777_216,
         UPSTREAM_TIMEOUT_MS: 600_000, UPSTREAM_IDLE_TIMEOUT_MS: 300_000, UPSTREAM_RETRIES: 0, UPSTREAM_RETRY_MAX_DELAY_MS: 10_000, OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_EXPORTER_OTLP_HEADERS: undefined,
         OTEL_SERVICE_NAME: 'temperance', OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: false, OTEL_METRIC_EXPORT_INTERVAL: 60_000, ADMIN_API_KEY: undefined,
         MODEL_CATALOG: true, TEMPERANCE_DB: '.temperance/temperance.db', EXPERIMENT_RETENTION_DAYS: 90,
+        // openai alone, and without a key of its own the client's key is its credential.
+        upstreams: expect.objectContaining({ all: [expect.objectContaining({ name: 'openai', host: 'api.openai.com', credential: { kind: 'client' } })] }),
       },
     });
   });

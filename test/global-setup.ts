@@ -3,5 +3,5 @@
 import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
-  execFileSync(process.execPath, ['scripts/compile-policies.ts', '--dir', 'test/fixtures/policies', '--out', '.temperance/fixture-policies.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['scripts/compile-policies.ts', '--dir', 'test/fixtures/policies', '--upstreams', 'test/fixtures/upstreams.yaml', '--out', '.temperance/fixture-policies.json'], { stdio: 'inherit' });
 }

@@ -37,6 +37,10 @@ describe('span attributes', () => {
       'gen_ai.request.temperature': 0.1, 'server.address': 'api.openai.com', 'server.port': 443,
     });
     expect(attributes).not.toHaveProperty('gen_ai.request.top_p');
+    // A named upstream (contract §8): its host and port, and its name.
+    expect(clientAttributes({ ...record, upstreamName: 'azure-east', upstream: 'acme.openai.azure.com' }, new URL('http://acme.openai.azure.com:8443/openai/v1'))).toMatchObject({
+      'server.address': 'acme.openai.azure.com', 'server.port': 8443, 'temperance.upstream': 'azure-east',
+    });
     const { policy: _policy, ...ungoverned } = record;
     expect(serverAttributes({ ...ungoverned, route: 'pass-through', decisions: [] })).not.toHaveProperty('temperance.policy');
   });

@@ -55,9 +55,11 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
   // Cloudflare itself sets, which a client cannot forge past Cloudflare's edge.
   const loginAddress = (c: Context<GatewayEnv>) => deps.clientAddress?.(c) ?? c.req.header('cf-connecting-ip') ?? 'unknown';
 
-  // The store's state is shown, never a reason to fail: a store that is down costs records only.
-  app.get(`${SECURE_PREFIX}/health`, (c) =>
-    c.json({ status: 'ok', policies: deps.policies().files.length, ...deps.health?.(), store: deps.store === undefined ? null : storeHealth(deps.store) }));
+  // Names and hosts only: a base URL's path or query could carry a key (some servers take ?key=).
+  const upstreams = deps.config.upstreams.all.map((upstream) => ({ name: upstream.name, host: upstream.host }));
+  app.get(`${SECURE_PREFIX}/health`, (c) => c.json({ status: 'ok', policies: deps.policies().files.length, upstreams, ...deps.health?.(),
+    // The store's state is shown, never a reason to fail: a store that is down costs records only.
+    store: deps.store === undefined ? null : storeHealth(deps.store) }));
 
   app.post(`${SECURE_PREFIX}/login`, async (c) => {
     const address = loginAddress(c);
@@ -101,6 +103,7 @@ export function adminRoutes(app: Hono<GatewayEnv>, deps: GatewayDeps, buffer: Tr
         sampling: policy.sampling, out_of_range: policy.outOfRange, system: policy.system ?? null,
         // Contract §7: the base and what requests inherit from it (MODEL_CATALOG=off: nothing).
         base: describeInheritance(policy.model, policy.base), model_catalog: deps.config.MODEL_CATALOG ? 'on' : 'off',
+        upstream: policy.upstream,
         experiment: policy.experiment === undefined ? null : describeExperiment(policy.experiment),
       })),
       experiments: set.experiments,

@@ -59,7 +59,7 @@ function change(values) {
 function ms(value) { return value === undefined ? '—' : Math.round(value) + ' ms'; }
 function detail(record) {
   const tr = document.createElement('tr'); tr.className = 'detail'; tr.dataset.detailFor = record.id;
-  const td = document.createElement('td'); td.colSpan = 13; tr.appendChild(td);
+  const td = document.createElement('td'); td.colSpan = 14; tr.appendChild(td);
   const h = document.createElement('strong'); h.textContent = 'Decisions'; td.appendChild(h);
   const list = document.createElement('ul');
   if (record.decisions.length === 0) { const li = document.createElement('li'); li.textContent = 'none: the request went upstream as sent'; list.appendChild(li); }
@@ -97,6 +97,7 @@ function row(record) {
   offer(byPolicy, 'policy', record.policy);
   if (x) offer(byArm, 'arm', x.name + ': ' + x.arm);
   tr.hidden = !matches(tr);
+  cell(tr, (record.upstreamName || '—') + ' (' + record.upstream + ')').dataset.col = 'upstream';
   const [t, tc] = change(record.parameters.temperature); cell(tr, t, tc).dataset.col = 'temperature';
   const [p, pc] = change(record.parameters.top_p); cell(tr, p, pc).dataset.col = 'top_p';
   cell(tr, record.system ? (record.system.injected ? 'injected (' + record.system.mode + ')' : 'present') : '—', record.system && record.system.injected ? 'changed' : 'muted');
@@ -136,7 +137,7 @@ export function tracePage(): string {
 <body><h1>temperance · recent requests</h1>
 <p class="note">Newest first, from this gateway's memory (on Workers: this isolate's). Click a row for its decisions. <span id="state">loading…</span></p>
 <p class="note"><label>policy <select id="filter-policy"><option value="">all</option></select></label> <label>arm <select id="filter-arm"><option value="">all</option></select></label></p>
-<table><thead><tr><th>time</th><th>route</th><th>model</th><th>policy</th><th>arm</th><th>temperature</th><th>top_p</th><th>system message</th><th>status</th><th>latency</th><th>first token</th><th>tokens in / out</th><th>decisions</th></tr></thead>
+<table><thead><tr><th>time</th><th>route</th><th>model</th><th>policy</th><th>arm</th><th>upstream</th><th>temperature</th><th>top_p</th><th>system message</th><th>status</th><th>latency</th><th>first token</th><th>tokens in / out</th><th>decisions</th></tr></thead>
 <tbody id="records"></tbody></table>
 <script>${SCRIPT}</script></body></html>`;
 }

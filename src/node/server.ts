@@ -3,13 +3,15 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
-import { parseConfig, type Config } from '../config.ts';
+import { parseConfig, upstreamsFilePath, type Config } from '../config.ts';
 import { createGateway } from '../gateway.ts';
 import { loadPolicies } from '../policy/load.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
 import { createUpstreamClient } from './upstream-fetch.ts';
 import { openNodeStore } from './open-store.ts';
+import { readUpstreamsFile } from './upstreams-file.ts';
+import type { UpstreamsFile } from '../upstream/schema.ts';
 
 export type NodeGateway = {
   url: string;
@@ -31,10 +33,10 @@ export type StartResult = { ok: true; gateway: NodeGateway } | { ok: false; erro
 /** Takes one log line: a JSON text, already redacted. */
 export type Logger = (line: string) => void;
 
-async function readPolicies(dir: string) {
+async function readPolicies(dir: string, upstreams: UpstreamsFile) {
   const read = await readPolicyDir(dir);
   if (!read.ok) return read;
-  const loaded = loadPolicies(read.sources, Math.floor(Date.now() / 1000));
+  const loaded = loadPolicies(read.sources, Math.floor(Date.now() / 1000), upstreams);
   return loaded.ok ? { ok: true as const, set: loaded.value } : loaded;
 }
 
@@ -48,10 +50,14 @@ export type StartOptions = {
 };
 
 export async function startNodeServer(env: Record<string, unknown>, log: Logger, options: StartOptions = {}): Promise<StartResult> {
-  const parsed = parseConfig(env);
-  if (!parsed.ok) return parsed;
+  // upstreams.yaml first: it names the key variables the settings must hold. Read once at start
+  // (keys come from the environment, which cannot change without a restart either).
+  const where = upstreamsFilePath(env);
+  const upstreams = await readUpstreamsFile(where.path, where.required);
+  const parsed = parseConfig(env, upstreams.ok ? upstreams.value : {});
+  if (!upstreams.ok || !parsed.ok) return { ok: false, errors: [...(upstreams.ok ? [] : upstreams.errors), ...(parsed.ok ? [] : parsed.errors)] };
   const { config } = parsed;
-  const initial = await readPolicies(config.POLICIES_DIR);
+  const initial = await readPolicies(config.POLICIES_DIR, upstreams.value);
   if (!initial.ok) return initial;
 
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
@@ -83,7 +89,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
     clientAddress: (c) => getConnInfo(c).remote.address,
   });
   const reload = async (): Promise<string[]> => {
-    const next = await readPolicies(config.POLICIES_DIR);
+    const next = await readPolicies(config.POLICIES_DIR, upstreams.value);
     if (!next.ok) {
       log(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'policies not reloaded: the previous set keeps serving', errors: next.errors }));
       return next.errors;

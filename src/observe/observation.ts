@@ -15,6 +15,7 @@ import type { ParameterValues, RecordRoute, RecordSink, RequestRecord } from './
 import { ResponseScan } from './response-scan.ts';
 import { RequestSpans } from './spans.ts';
 import type { Telemetry } from './telemetry.ts';
+import { OPENAI_UPSTREAM } from '../upstream/schema.ts';
 
 const encoder = new TextEncoder();
 const LINE_FEED = 0x0a;
@@ -28,6 +29,7 @@ export type ObservationDeps = {
   sinks: readonly RecordSink[];
   telemetry: Telemetry | undefined;
   captureContent: boolean;
+  /** The default upstream (openai) until a route says otherwise (via). */
   upstream: URL;
 };
 
@@ -74,6 +76,7 @@ export class Observation {
       status: 0,
       durationMs: 0,
       upstream: deps.upstream.hostname,
+      upstreamName: OPENAI_UPSTREAM,
     };
     if (this.#spans !== undefined) {
       this.#record.traceId = this.#spans.traceId;
@@ -131,6 +134,13 @@ export class Observation {
     }
     if (this.#deps.captureContent) this.#record.content = inputContent(this.#route, body);
     this.#spans?.startUpstream(this.#route, this.#record.model, headers);
+  }
+
+  /** The upstream this request goes to: its governing policy's (record and CLIENT span name it). */
+  via(upstream: { name: string; url: URL }): void {
+    this.#record.upstream = upstream.url.hostname;
+    this.#record.upstreamName = upstream.name;
+    this.#spans?.via(upstream.url);
   }
 
   /** How many upstream attempts the answer took. */

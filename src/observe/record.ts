@@ -66,6 +66,8 @@ export type RequestRecord = {
   attempts?: number;
   /** The upstream host (`server.address`). */
   upstream: string;
+  /** The upstream's name (`temperance.upstream`): `openai` or one of upstreams.yaml. */
+  upstreamName?: string;
   /** What the answer was, from the response scan (governed routes): no content at all, or a refusal (outcomes, contract 6.1). */
   answer?: { empty: boolean; refusal: boolean };
   /** Only with OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true, in the GenAI semconv JSON shapes. */

@@ -17,7 +17,7 @@ const headerSetter: TextMapSetter<Headers> = { set: (headers, key, value) => hea
 export class RequestSpans {
   readonly #telemetry: Telemetry;
   readonly #server: Span;
-  readonly #upstream: URL;
+  #upstream: URL;
   #client: Span | undefined;
 
   constructor(telemetry: Telemetry, request: Request, route: RecordRoute, upstream: URL) {
@@ -37,6 +37,11 @@ export class RequestSpans {
 
   get spanId(): string {
     return this.#server.spanContext().spanId;
+  }
+
+  /** The upstream the CLIENT span calls, when a policy names one (before startUpstream). */
+  via(upstream: URL): void {
+    this.#upstream = upstream;
   }
 
   /** Starts the CLIENT span and puts its traceparent (replacing the client's) on `headers`. */

@@ -4,6 +4,8 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { PolicyFile } from './schema.ts';
 import { buildPolicySet, type LoadedFile, type PolicySet } from './policy-set.ts';
+import { unknownUpstreams } from '../upstream/check-policies.ts';
+import type { UpstreamsFile } from '../upstream/schema.ts';
 
 export type PolicySource = {
   /** Shown in errors, e.g. `policies/support.yaml`. */
@@ -33,7 +35,7 @@ function kindOf(value: unknown): string {
 }
 
 // Messages that read well after `file: field.path:`; custom messages of the schema win.
-const errorMap: z.core.$ZodErrorMap = (issue) => {
+export const errorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined ? 'is required' : `expected ${issue.expected}, got ${kindOf(issue.input)}`;
@@ -49,12 +51,12 @@ const errorMap: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
-function formatIssue(path: string, issue: z.core.$ZodIssue): string {
+export function formatIssue(path: string, issue: z.core.$ZodIssue): string {
   const where = issue.path.map(String).join('.');
   return where === '' ? `${path}: ${issue.message}` : `${path}: ${where}: ${issue.message}`;
 }
 
-function parseYaml(text: string): unknown {
+export function parseYaml(text: string): unknown {
   const document = parseDocument(text, { prettyErrors: false });
   // Warnings (an unknown directive, an unresolved !tag) would silently change what the file
   // says: a policy file is plain YAML or it is refused.
@@ -86,8 +88,11 @@ export function parsePolicyFile(source: PolicySource): LoadResult<LoadedFile> {
   return { ok: true, value: { name, path: source.path, policy: parsed.data } };
 }
 
-/** Every file's text → a policy set, or every error of every file. */
-export function loadPolicies(sources: readonly PolicySource[], loadedAt: number): LoadResult<PolicySet> {
+/**
+ * Every file's text → a policy set, or every error of every file. With `upstreams` (upstreams.yaml,
+ * validated), a policy naming an upstream it does not define is one of those errors.
+ */
+export function loadPolicies(sources: readonly PolicySource[], loadedAt: number, upstreams?: UpstreamsFile): LoadResult<PolicySet> {
   const files: LoadedFile[] = [];
   const errors: string[] = [];
   for (const source of sources) {
@@ -101,6 +106,7 @@ export function loadPolicies(sources: readonly PolicySource[], loadedAt: number)
     if (other !== undefined) errors.push(`${file.path}: the policy name "${file.name}" is also used by ${other}`);
     names.set(file.name, file.path);
   }
+  if (upstreams !== undefined) errors.push(...unknownUpstreams(files, upstreams));
   // Names claimed twice are reported with the other errors, not after they are fixed.
   const built = buildPolicySet(files, loadedAt);
   if (!built.ok) errors.push(...built.errors);

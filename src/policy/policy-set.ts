@@ -4,6 +4,7 @@ import { isPattern, type Experiment, type Metric, type PolicyFile, type Sampling
 import { createResolver, type Resolution } from './resolve.ts';
 import { sha256Hex } from '../experiment/sha256.ts';
 import { DEFAULT_STICKY, parseUnitSource, type UnitSource } from '../experiment/unit.ts';
+import { OPENAI_UPSTREAM } from '../upstream/schema.ts';
 
 export type LoadedFile = { name: string; path: string; policy: PolicyFile };
 
@@ -27,6 +28,8 @@ export type Policy = {
   experiment?: LoadedExperiment;
   /** The file's `base:`, when it states the base model its id does not reveal (contract §7). */
   base: string | undefined;
+  /** Where its requests go: a name from upstreams.yaml, or `openai`. Inherited like `system`. */
+  upstream: string;
 };
 
 /** One inheritance, three layers: the file, a persona over it, an experiment's arm over either. */
@@ -61,7 +64,7 @@ export type LoadedExperiment = {
 };
 
 /** The rules one layer may give; what it gives replaces the layer below's. */
-type LayerRules = { sampling?: Sampling | undefined; out_of_range?: 'clamp' | 'reject' | undefined; system?: SystemMessage | undefined };
+type LayerRules = { sampling?: Sampling | undefined; out_of_range?: 'clamp' | 'reject' | undefined; system?: SystemMessage | undefined; upstream?: string | undefined };
 
 export type PolicySet = {
   readonly files: readonly LoadedFile[];
@@ -77,19 +80,21 @@ type BuildResult = { ok: true; value: PolicySet } | { ok: false; errors: string[
 
 /**
  * `rules` of one layer over `base`: a rule for a parameter replaces the whole rule below it;
- * `system` and `out_of_range` replace the whole mapping. Personas and arms merge this one way.
+ * `system`, `out_of_range` and `upstream` replace the whole mapping. Personas and arms merge this one way.
  */
 export function mergeLayer(base: Policy, rules: LayerRules, layer: Layer): Policy {
   const layers: Record<string, Layer> = { ...base.layers };
   for (const param of Object.keys(rules.sampling ?? {})) layers[param] = layer;
   if (rules.out_of_range !== undefined) layers.out_of_range = layer;
   if (rules.system !== undefined) layers.system = layer;
+  if (rules.upstream !== undefined) layers.upstream = layer;
   const { experiment: _below, ...rest } = base;
   return {
     ...rest,
     sampling: { ...base.sampling, ...rules.sampling },
     outOfRange: rules.out_of_range ?? base.outOfRange,
     system: rules.system ?? base.system,
+    upstream: rules.upstream ?? base.upstream,
     layers,
   };
 }
@@ -182,6 +187,7 @@ export function buildPolicySet(input: readonly LoadedFile[], loadedAt: number): 
       system: data.system,
       aliases: data.aliases ?? [],
       base: data.base,
+      upstream: data.upstream ?? OPENAI_UPSTREAM,
     };
     const own = withExperiment(rules, data.experiment, digest);
     policies.push(own);

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { baseProblems } from '../catalog/validate.ts';
 import { numericRange, NUMERIC_PARAMETERS } from './parameters.ts';
+import { UPSTREAM_NAME } from '../upstream/schema.ts';
 
 const JsonValue = z.json();
 
@@ -143,12 +144,16 @@ export const MAX_ARMS = 10;
 /** Headers holding keys or sessions: a unit's digest is kept, so a credential is never a unit. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'].map((name) => `header:${name}`));
 
+// Whether the name is defined is checked with upstreams.yaml (src/upstream/check-policies.ts).
+const UpstreamName = z.string().regex(UPSTREAM_NAME, 'an upstream name is letters, digits, ".", "_" or "-"');
+
 export const Arm = z
   .strictObject({
     weight: z.number().min(0, 'a weight is a number ≥ 0').meta({ description: 'Share of the traffic, relative to the other arms; 0: never drawn, only forced.' }),
     sampling: Sampling.optional().meta({ description: "A rule here replaces the policy's whole rule for that parameter." }),
     out_of_range: OutOfRange.optional(),
     system: SystemMessage.optional().meta({ description: "Replaces the policy's system message." }),
+    upstream: UpstreamName.optional().meta({ description: "Replaces the policy's upstream: compare the same fine-tune served elsewhere." }),
   })
   .meta({ description: 'One variant of the policy; an arm with only a weight is the policy as written.' });
 export type Arm = z.output<typeof Arm>;
@@ -205,6 +210,7 @@ export const Persona = z
     out_of_range: OutOfRange.optional(),
     system: SystemMessage.optional().meta({ description: "Replaces the file's system message." }),
     experiment: Experiment.optional().meta({ description: "The persona's own experiment (the file's does not apply to it)." }),
+    upstream: UpstreamName.optional().meta({ description: "Replaces the file's upstream: where this persona's requests go." }),
   })
   .meta({ description: 'One behaviour of a fine-tune trained on several; its name is a model name clients may send.' });
 export type Persona = z.infer<typeof Persona>;
@@ -229,6 +235,7 @@ export const PolicyFile = z
     sampling: Sampling.optional(),
     out_of_range: OutOfRange.default('clamp'),
     system: SystemMessage.optional(),
+    upstream: UpstreamName.optional().meta({ description: 'A named upstream from upstreams.yaml (default: openai, OPENAI_BASE_URL).' }),
     personas: z
       .record(z.string().regex(PERSONA_NAME, 'a persona name has no /, * or spaces'), Persona)
       .optional()

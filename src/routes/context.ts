@@ -37,8 +37,8 @@ export type GatewayDeps = {
 
 export type GatewayEnv = {
   Variables: {
-    /** The Authorization header the upstream gets: the gateway's key, or the client's own. */
-    upstreamAuthorization: string | undefined;
+    /** The client's Authorization when it is its own upstream credential (src/auth.ts); never a gateway key. */
+    clientAuthorization: string | undefined;
     requestId: string;
     /** The gateway's own refusal, for the log line of a request no observation records. */
     refusal: ErrorKind | undefined;
@@ -66,10 +66,10 @@ export type Observe = (c: Context<GatewayEnv>, route: RecordRoute) => Observatio
 export const POLICY_HEADER = 'x-temperance-policy';
 
 export function upstreamHost(config: Config): string {
-  return new URL(config.OPENAI_BASE_URL).host;
+  return config.upstreams.openai.host;
 }
 
 /** `/v1/chat/completions?x` → `${OPENAI_BASE_URL}/chat/completions?x`. The host is never the client's to choose. */
 export function upstreamUrl(config: Config, requestUrl: URL): string {
-  return `${config.OPENAI_BASE_URL}${requestUrl.pathname.slice('/v1'.length)}${requestUrl.search}`;
+  return `${config.upstreams.openai.baseUrl}${requestUrl.pathname.slice('/v1'.length)}${requestUrl.search}`;
 }

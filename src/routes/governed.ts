@@ -12,7 +12,8 @@ import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { readBodyWithin } from '../proxy/read-body.ts';
 import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
 import { inheritStep } from './inherit-step.ts';
-import { noteError, POLICY_HEADER, upstreamHost, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
+import { noteError, POLICY_HEADER, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
+import { setCredential, upstreamUrl } from '../upstream/request-headers.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -54,7 +55,6 @@ function requestUsage(route: RouteAdapter, outgoing: Outgoing, changed: boolean)
 
 export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: Observe) {
   const { config } = deps;
-  const host = upstreamHost(config);
   const random = deps.random ?? Math.random;
 
   return async (c: Context<GatewayEnv>): Promise<Response> => {
@@ -76,10 +76,13 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
 
     let outgoing: Outgoing = { bytes: parsed.bytes, body, usageAdded: false };
     let changed = false;
-    const headers = upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization'));
+    // The client's end-to-end headers; the credential is the upstream's, set once it is known.
+    const headers = upstreamRequestHeaders(request.headers, undefined);
     let policyName: string | undefined;
     /** The gateway's headers on every answer under a policy: its name, and the experiment's arm. */
     let ours: Record<string, string> | undefined;
+    // No policy: openai. Under a policy: the upstream of the policy that applied (contract §8).
+    let upstream = config.upstreams.openai;
     if (resolution === null) {
       if (config.UNLISTED_MODELS === 'reject') {
         const named = typeof body.model === 'string' ? `The model ${JSON.stringify(body.model)} is` : 'A request without a model is';
@@ -104,6 +107,11 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       }
       const result = applyPolicy(body, policy, route);
       observation.governed(policy, result.decisions);
+      const named = config.upstreams.get(policy.upstream);
+      // Only a policy set loaded without upstreams.yaml can name an unknown one: never guess where to send it.
+      if (named === undefined) return observation.fail(noteError(c, gatewayError('gateway_misconfigured', `The policy ${policy.name} names an upstream this gateway does not define.`)), ours);
+      upstream = named;
+      observation.via(upstream);
       if (!result.ok) return observation.fail(noteError(c, result.error), ours);
       // Unchanged bodies go out as the client's own bytes: JSON.parse loses integers above 2^53.
       if (result.changed) {
@@ -113,6 +121,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     }
     // Contract §7: what the base model refuses goes, after the policy's rules, with or without a policy.
     ({ outgoing, changed } = inheritStep(config, route.route, { outgoing, changed }, resolution?.policy.base, observation));
+    setCredential(headers, upstream, c.get('clientAuthorization'));
     // Only under a policy: a model no policy governs is forwarded exactly as sent (an
     // OpenAI-compatible server might not know stream_options).
     if (policyName !== undefined) outgoing = requestUsage(route, outgoing, changed);
@@ -120,7 +129,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     observation.sending(outgoing.body, headers, outgoing.usageAdded);
 
     const forwarded = await forward(deps.fetch, {
-      url: `${config.OPENAI_BASE_URL}${route.path}${new URL(request.url).search}`,
+      url: upstreamUrl(upstream, route.path, new URL(request.url).search),
       method: 'POST',
       headers,
       body: outgoing.bytes,
@@ -129,7 +138,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
       idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
       retries: config.UPSTREAM_RETRIES,
       maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
-    }, host);
+    }, upstream.label);
     observation.attempted(forwarded.attempts);
     if (!forwarded.ok) return observation.fail(noteError(c, forwarded.error), ours);
     for (const [name, value] of Object.entries(ours ?? {})) forwarded.response.headers.set(name, value);

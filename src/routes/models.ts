@@ -1,17 +1,24 @@
-// GET /v1/models lists the upstream's models plus the names only this gateway knows (aliases,
-// personas); GET /v1/models/{alias} answers for those names itself.
+// GET /v1/models lists openai's models plus the names only this gateway knows (aliases,
+// personas, models on named upstreams); GET /v1/models/{name} answers for those names itself.
 import type { Context } from 'hono';
 import { isJsonObject } from '../policy/decision.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import type { GatewayDeps, GatewayEnv, Observe } from './context.ts';
 import { passThroughRoute } from './pass-through.ts';
+import { OPENAI_UPSTREAM } from '../upstream/schema.ts';
 
 type ModelEntry = { id: string; object: 'model'; created: number; owned_by: 'temperance' };
 
+/**
+ * The names only this gateway knows: aliases and personas, and the exact models of policies on a
+ * named upstream (an Azure deployment, a LoRA adapter), which openai's list cannot have.
+ */
 function aliasEntries(set: PolicySet): ModelEntry[] {
-  return set.policies.flatMap((policy) =>
-    policy.aliases.map((id) => ({ id, object: 'model' as const, created: set.loadedAt, owned_by: 'temperance' as const })),
-  );
+  const names = new Set(set.policies.flatMap((policy) => [
+    ...(policy.upstream !== OPENAI_UPSTREAM && !policy.pattern ? [policy.model] : []),
+    ...policy.aliases,
+  ]));
+  return [...names].map((id) => ({ id, object: 'model' as const, created: set.loadedAt, owned_by: 'temperance' as const }));
 }
 
 export function modelRoutes(deps: GatewayDeps, observe: Observe) {

@@ -3,7 +3,7 @@
 import type { Context } from 'hono';
 import { gatewayError } from '../errors.ts';
 import { forward } from '../proxy/forward.ts';
-import { upstreamRequestHeaders } from '../proxy/headers.ts';
+import { headersForUpstream } from '../upstream/request-headers.ts';
 import { fail, noteError, upstreamHost, upstreamUrl, type GatewayDeps, type GatewayEnv, type Observe } from './context.ts';
 
 // An encoded slash or backslash could name another path once the upstream decodes it.
@@ -18,7 +18,7 @@ export function passThroughRoute(deps: GatewayDeps, observe: Observe) {
       return fail(c, gatewayError('unknown_url', `Invalid URL (${request.method} ${url.pathname}): encoded slashes are not forwarded.`));
     }
     const observation = observe(c, 'pass-through');
-    const headers = upstreamRequestHeaders(request.headers, c.get('upstreamAuthorization'));
+    const headers = headersForUpstream(deps.config.upstreams.openai, request.headers, c.get('clientAuthorization'));
     observation.passing(headers);
     const forwarded = await forward(deps.fetch, {
       url: upstreamUrl(deps.config, url),

@@ -52,6 +52,8 @@ describe.each([nodeRuntime, workerdRuntime])('the trace page on $name', (runtime
       await row.waitFor({ timeout: 10_000 });
       expect(await row.locator('[data-col=temperature]').textContent()).toBe('1.7 → 0.8');
       expect(await row.locator('[data-col=top_p]').textContent()).toBe('— → 0.9');
+      // The upstream it went to, by name and host (contract §8).
+      expect(await row.locator('[data-col=upstream]').textContent()).toBe('openai (127.0.0.1)');
       expect(await row.textContent()).toContain('clamp');
       expect(await row.textContent()).toContain('injected (prepend)');
       expect(navigations).toBe(0);

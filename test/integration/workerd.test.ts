@@ -6,12 +6,15 @@ import { defineHostileCases } from './hostile.cases.ts';
 import { defineLogCases } from './logs.cases.ts';
 import { defineRouteCases } from './routes.cases.ts';
 import { defineExperimentCases } from './experiments.cases.ts';
+import { defineUpstreamConfigCases, defineUpstreamCases } from './upstreams.cases.ts';
 
 describe('the gateway on workerd', () => defineGatewayCases(workerdRuntime));
 describe('responses and completions on workerd', () => defineRouteCases(workerdRuntime));
 describe('logs and leaks on workerd', () => defineLogCases(workerdRuntime));
 describe('experiments on workerd', () => defineExperimentCases(workerdRuntime));
 describe('hostile input on workerd', () => defineHostileCases(workerdRuntime, { size: 1024 * 1024, rounds: 15 }));
+describe('named upstreams on workerd', () => defineUpstreamCases(workerdRuntime));
+describe('upstream configuration on workerd', () => defineUpstreamConfigCases(workerdRuntime));
 
 const abortLatency = new Map<string, number>();
 describe('faults on workerd', () => defineFaultCases(workerdRuntime, abortLatency));

@@ -68,17 +68,17 @@ describe('policy reload', () => {
     const started = await startNodeServer({ POLICIES_DIR: dir, PORT: '0', TEMPERANCE_DB: 'off' }, (line) => logs.push(JSON.parse(line)));
     if (!started.ok) throw new Error(started.errors.join('\n'));
     gateway = started.gateway;
-    expect(await health()).toEqual({ status: 'ok', policies: 1, store: null });
+    expect(await health()).toMatchObject({ status: 'ok', policies: 1, store: null });
 
     await writeFile(join(dir, 'b.yaml'), 'model: b\naliases: [bee]\n');
-    await expect.poll(health, { timeout: 5000 }).toEqual({ status: 'ok', policies: 2, store: null });
+    await expect.poll(health, { timeout: 5000 }).toMatchObject({ status: 'ok', policies: 2, store: null });
     expect(gateway.policies().resolve('bee')?.policy.name).toBe('b');
 
     await writeFile(join(dir, 'c.yaml'), 'model: c\nsampling: { temperature: { max: 7 } }\n');
     await expect.poll(() => logs.some((line) => line.msg === 'policies not reloaded: the previous set keeps serving'), { timeout: 5000 }).toBe(true);
     const refused = logs.find((line) => line.msg === 'policies not reloaded: the previous set keeps serving');
     expect(refused?.errors).toEqual([`${join(dir, 'c.yaml')}: sampling.temperature.max: 7 is above temperature's API maximum 2`]);
-    expect(await health()).toEqual({ status: 'ok', policies: 2, store: null });
+    expect(await health()).toMatchObject({ status: 'ok', policies: 2, store: null });
     expect(gateway.policies().resolve('bee')?.policy.name).toBe('b');
   });
 });

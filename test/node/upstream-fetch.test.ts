@@ -206,4 +206,50 @@ describe('the undici upstream client', () => {
     expect(await response.json()).toEqual({ id: 'x', list: [1, 2, 3] });
     expect(upstream.last.method).toBe('GET');
   });
+
+  it('keeps one pool per origin: streams to two upstreams at once, each request reaching its own host and path', async () => {
+    // Named upstreams (contract §8) share this one client: undici's Agent opens a pool per origin.
+    const other = await new FakeUpstream().start();
+    try {
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      const holding: FakeUpstream['handler'] = async (request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(`data: ${request.headers['x-which']} first\n\n`);
+        await held;
+        response.end(`data: ${request.headers['x-which']} second\n\n`);
+      };
+      upstream.handler = holding;
+      other.handler = holding;
+      const openStream = async (base: string, which: string) => {
+        const response = await client.fetch(`${base}/chat/completions`, { method: 'POST', headers: new Headers({ 'x-which': which }), body: '{}' });
+        const reader = response.body?.getReader();
+        if (reader === undefined) throw new Error('no body');
+        return reader;
+      };
+      // Both answers are open at once: neither origin waits for the other's connection.
+      const [a, b] = await Promise.all([openStream(upstream.url, 'a'), openStream(`${new URL(other.url).origin}/openai/v1`, 'b')]);
+      expect(new TextDecoder().decode((await a.read()).value)).toBe('data: a first\n\n');
+      expect(new TextDecoder().decode((await b.read()).value)).toBe('data: b first\n\n');
+      release();
+      const rest = async (reader: ReadableStreamDefaultReader<Uint8Array>) => {
+        let text = '';
+        for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
+        return text;
+      };
+      expect(await rest(a)).toBe('data: a second\n\n');
+      expect(await rest(b)).toBe('data: b second\n\n');
+      expect(upstream.requests.map((request) => request.url)).toEqual(['/v1/chat/completions']);
+      expect(other.requests.map((request) => request.url)).toEqual(['/openai/v1/chat/completions']);
+      // And each kept alive for the next request to its own origin.
+      upstream.reset();
+      other.reset();
+      const again = await Promise.all([client.fetch(url('/models')), client.fetch(`${other.url}/models`)]);
+      expect(again.map((response) => response.status)).toEqual([200, 200]);
+      await Promise.all(again.map((response) => response.arrayBuffer()));
+      expect([upstream.requests.length, other.requests.length]).toEqual([1, 1]);
+    } finally {
+      await other.stop();
+    }
+  });
 });

@@ -13,12 +13,13 @@ export type Runtime = { name: 'node' | 'workerd'; start: (env: Record<string, st
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const fixturePolicies = fileURLToPath(new URL('../fixtures/policies', import.meta.url));
+export const fixtureUpstreams = fileURLToPath(new URL('../fixtures/upstreams.yaml', import.meta.url));
 
 export const nodeRuntime: Runtime = {
   name: 'node',
   async start(env) {
     const lines: string[] = [];
-    const started = await startNodeServer({ POLICIES_DIR: fixturePolicies, TEMPERANCE_DB: 'off', ...env, PORT: '0', HOST: '127.0.0.1' }, (line) => lines.push(line), { watch: false });
+    const started = await startNodeServer({ POLICIES_DIR: fixturePolicies, UPSTREAMS_FILE: fixtureUpstreams, TEMPERANCE_DB: 'off', ...env, PORT: '0', HOST: '127.0.0.1' }, (line) => lines.push(line), { watch: false });
     if (!started.ok) throw new Error(started.errors.join('\n'));
     return { url: started.gateway.url, close: started.gateway.close, output: () => lines.join('\n') };
   },

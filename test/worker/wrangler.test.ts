@@ -22,15 +22,16 @@ const wrangler = (args: string[]) => run(process.execPath, ['node_modules/wrangl
  * A Worker project of its own in `dir`: the real src/worker.ts, built by the real build step
  * from `dir/policies` (holding `files`). Returns the config's path.
  */
-async function projectWithPolicies(dir: string, files: Record<string, string>): Promise<string> {
+async function projectWithPolicies(dir: string, files: Record<string, string>, upstreams?: string): Promise<string> {
   const policies = join(dir, 'policies');
-  await mkdir(policies);
+  await mkdir(policies, { recursive: true });
+  if (upstreams !== undefined) await writeFile(join(dir, 'upstreams.yaml'), upstreams);
   for (const [name, text] of Object.entries(files)) await writeFile(join(policies, name), text);
   const root = process.cwd();
   const config = join(dir, 'wrangler.toml');
   await writeFile(config, [
     'name = "temperance-test-project"', `main = "${join(root, 'src/worker.ts')}"`, 'compatibility_date = "2026-11-01"',
-    '[build]', `command = "${process.execPath} ${join(root, 'scripts/compile-policies.ts')} --dir ${policies} --out ${join(dir, 'compiled.json')}"`, 'watch_dir = "policies"',
+    '[build]', `command = "${process.execPath} ${join(root, 'scripts/compile-policies.ts')} --dir ${policies} --upstreams ${join(dir, 'upstreams.yaml')} --out ${join(dir, 'compiled.json')}"`, 'watch_dir = "policies"',
     '[alias]', `"temperance-policies" = "${join(dir, 'compiled.json')}"`,
   ].join('\n'));
   return config;
@@ -153,5 +154,19 @@ describe('wrangler deploy --dry-run', () => {
     expect(failure).toBeInstanceOf(Error);
     const output = failure instanceof Error && 'stderr' in failure ? `${String(failure.stderr)}${'stdout' in failure ? String(failure.stdout) : ''}` : '';
     expect(output).toContain(`${join(policies, 'support.yaml')}: sampling.temperature.default: 1.4 is above max 0.8`);
+  });
+
+  it('fails the build when upstreams.yaml is invalid or a policy names an upstream it does not define', async () => {
+    const buildOutput = async (name: string, upstreams: string) => {
+      const project = join(dir, name);
+      const config = await projectWithPolicies(project, { 'lora.yaml': 'model: sql-lora\nupstream: vllm\n' }, upstreams);
+      const failure = await wrangler(['deploy', '--dry-run', '--outdir', join(project, 'out'), '-c', config]).then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(Error);
+      return { project, output: failure instanceof Error && 'stderr' in failure ? `${String(failure.stderr)}${'stdout' in failure ? String(failure.stdout) : ''}` : '' };
+    };
+    const invalid = await buildOutput('invalid-upstreams', 'azure:\n  base_url: https://x.openai.azure.com/openai/v1\n  auth: api-key\n');
+    expect(invalid.output).toContain(`${join(invalid.project, 'upstreams.yaml')}: azure.api_key_env: auth: api-key needs api_key_env (the variable holding the key)`);
+    const unknown = await buildOutput('unknown-upstream', 'azure:\n  base_url: https://x.openai.azure.com/openai/v1\n  api_key_env: AZURE_KEY\n  auth: api-key\n');
+    expect(unknown.output).toContain(`${join(unknown.project, 'policies', 'lora.yaml')}: upstream: "vllm" is not an upstream of upstreams.yaml (defined: openai, azure)`);
   });
 });
