@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import { createGateway } from '../../src/gateway.ts';
 import { policySet } from '../policy/helpers.ts';
+import { seededRandom as seeded } from '../support/seeded-random.ts';
 
 const parsed = parseConfig({ OPENAI_BASE_URL: 'http://upstream.test/v1' });
 if (!parsed.ok) throw new Error(parsed.errors.join());
@@ -30,16 +31,6 @@ function gatewayWith(random: () => number) {
 }
 
 /** mulberry32: a small seeded generator, so the test's draws are the same every run. */
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('the draw without a unit', () => {
   it('takes the point from deps.random: 3:1 weights put [0, 0.75) on control and [0.75, 1) on cool', async () => {

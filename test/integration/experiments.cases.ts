@@ -7,6 +7,7 @@ import { unitDigest } from '../../src/experiment/unit.ts';
 import { useGateway } from '../support/gateway-fixture.ts';
 import { caught } from '../support/openai-client.ts';
 import type { Runtime } from '../support/runtimes.ts';
+import { logLines } from '../support/log-lines.ts';
 
 const TRIAL = 'ft:gpt-4o-mini:acme:trial:1';
 const TRIAL_ARMS = [{ name: 'control', weight: 50 }, { name: 'cool', weight: 50 }, { name: 'hidden', weight: 0 }];
@@ -21,18 +22,6 @@ function unitOn(experiment: string, arms: readonly { name: string; weight: numbe
   throw new Error(`no unit lands on ${arm}`);
 }
 
-function logLines(output: string): Record<string, unknown>[] {
-  return output.split('\n').flatMap((line) => {
-    const start = line.indexOf('{"');
-    if (start === -1) return [];
-    try {
-      const parsed: unknown = JSON.parse(line.slice(start));
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? [{ ...parsed }] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 type TraceRecord = { id: string; policy?: string; experiment?: { name: string; arm: string; forced: boolean; unitDigest?: string; policyDigest: string } };
 

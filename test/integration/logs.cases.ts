@@ -2,7 +2,8 @@
 // gateway's own or a client's — in any response, error or log line, wherever it was put.
 import { expect, it } from 'vitest';
 import { useGateway } from '../support/gateway-fixture.ts';
-import type { RunningGateway, Runtime } from '../support/runtimes.ts';
+import type { Runtime } from '../support/runtimes.ts';
+import { logLines } from '../support/log-lines.ts';
 
 const UPSTREAM_KEY = 'sk-proj-UPSTREAMLEAK0123456789';
 const GATEWAY_KEY = 'gw-team-GATEWAYLEAK-4567';
@@ -10,18 +11,6 @@ const ADMIN_KEY = 'admin-ADMINLEAK-8910';
 const WRONG_KEY = 'gw-team-WRONGLEAK-1112';
 const MARKERS = ['UPSTREAMLEAK', 'GATEWAYLEAK', 'ADMINLEAK', 'WRONGLEAK'];
 
-function logLines(gateway: RunningGateway): Record<string, unknown>[] {
-  return gateway.output().split('\n').flatMap((line) => {
-    const start = line.indexOf('{"');
-    if (start === -1) return [];
-    try {
-      const parsed: unknown = JSON.parse(line.slice(start));
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? [{ ...parsed }] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 export function defineLogCases(runtime: Runtime): void {
   const fixture = useGateway(runtime, { apiKey: GATEWAY_KEY, env: { OPENAI_API_KEY: UPSTREAM_KEY, GATEWAY_API_KEYS: `other-key-000000,${GATEWAY_KEY}`, ADMIN_API_KEY: ADMIN_KEY, UNLISTED_MODELS: 'reject' } });
@@ -30,14 +19,14 @@ export function defineLogCases(runtime: Runtime): void {
   it('writes one structured line per request, with the client request id honoured', async () => {
     const { response } = await fixture.openai.chat.completions.create({ model: 'clampy', messages: [{ role: 'user', content: 'Hi' }] }, { headers: { 'x-request-id': 'req-log-test-1' } }).withResponse();
     expect(response.headers.get('x-temperance-request-id')).toBe('req-log-test-1');
-    await expect.poll(() => logLines(fixture.gateway).find((line) => line.id === 'req-log-test-1'), { timeout: 5000 }).toMatchObject({
+    await expect.poll(() => logLines(fixture.gateway.output()).find((line) => line.id === 'req-log-test-1'), { timeout: 5000 }).toMatchObject({
       msg: 'request', level: 'info', method: 'POST', path: '/v1/chat/completions', model: 'clampy', policy: 'clamp', status: 200, stream: false, attempts: 1,
       duration_ms: expect.any(Number),
     });
     const made = await fetch(`${fixture.gateway.url}/v1/models/clampy`, { headers: { authorization: `Bearer ${GATEWAY_KEY}` } });
     const id = made.headers.get('x-temperance-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
-    await expect.poll(() => logLines(fixture.gateway).some((line) => line.id === id && line.status === 200), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => logLines(fixture.gateway.output()).some((line) => line.id === id && line.status === 200), { timeout: 5000 }).toBe(true);
   });
 
   it('shows no key in any response, error or log line, wherever the client put one', async () => {
@@ -67,7 +56,7 @@ export function defineLogCases(runtime: Runtime): void {
       expect(request.headers.authorization).toBe(`Bearer ${UPSTREAM_KEY}`);
       expect(JSON.stringify(request.headers)).not.toContain('GATEWAYLEAK');
     }
-    await expect.poll(() => logLines(fixture.gateway).filter((line) => line.msg === 'request').length, { timeout: 5000 }).toBeGreaterThanOrEqual(7);
+    await expect.poll(() => logLines(fixture.gateway.output()).filter((line) => line.msg === 'request').length, { timeout: 5000 }).toBeGreaterThanOrEqual(7);
     // wrangler dev's own access log ([wrangler:info] METHOD PATH) is the local dev server's, not the gateway's.
     const logged = fixture.gateway.output().split('\n').filter((line) => !line.includes('[wrangler:info]'));
     const seen = [...texts, ...logged].join('\n');

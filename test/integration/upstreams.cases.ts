@@ -10,6 +10,7 @@ import { startConfigured, type GatewayFiles } from '../support/configured-gatewa
 import { freePort, type RunningGateway, type Runtime } from '../support/runtimes.ts';
 import { StandIn } from '../support/stand-in.ts';
 import { chatChunk, sendJson, sseEvent } from '../support/fake-upstream.ts';
+import { logLines } from '../support/log-lines.ts';
 
 const OPENAI_KEY = 'sk-proj-OPENAILEAK-0123456789';
 const AZURE_KEY = 'azure0AZURELEAK0123456789abcdef';
@@ -61,18 +62,6 @@ function upstreamsYaml(azure: StandIn, hosted: StandIn, vllm: StandIn, downUrl: 
   ].join('\n');
 }
 
-function logLines(gateway: RunningGateway): Record<string, unknown>[] {
-  return gateway.output().split('\n').flatMap((line) => {
-    const start = line.indexOf('{"');
-    if (start === -1) return [];
-    try {
-      const parsed: unknown = JSON.parse(line.slice(start));
-      return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? [{ ...parsed }] : [];
-    } catch {
-      return [];
-    }
-  });
-}
 
 /** A header value with its key masked, for the record of what each stand-in received. */
 function masked(value: string | undefined): string | undefined {
@@ -254,7 +243,7 @@ export function defineUpstreamCases(runtime: Runtime): void {
         expect(JSON.stringify(request.headers), name).not.toContain('CLIENTAPILEAK');
       }
     }
-    await expect.poll(() => logLines(running).filter((line) => line.msg === 'request').length, { timeout: 5000 }).toBeGreaterThanOrEqual(10);
+    await expect.poll(() => logLines(running.output()).filter((line) => line.msg === 'request').length, { timeout: 5000 }).toBeGreaterThanOrEqual(10);
     const logged = running.output().split('\n').filter((line) => !line.includes('[wrangler:info]'));
     const seen = [...texts, ...logged].join('\n');
     for (const marker of MARKERS) expect(seen).not.toContain(marker);
@@ -279,7 +268,7 @@ export function defineUpstreamCases(runtime: Runtime): void {
     });
     const records = Records.parse(await (await fetch(`${running.url}/_temperance/traces.json`, { headers: admin })).json());
     expect(records.find((record) => record.id === `upstream-log-${runtime.name}`)).toMatchObject({ upstreamName: 'hosted', upstream: '127.0.0.1', policy: 'sql/sql-hosted' });
-    await expect.poll(() => logLines(running).find((line) => line.id === `upstream-log-${runtime.name}`), { timeout: 5000 }).toMatchObject({ upstream: 'hosted', policy: 'sql/sql-hosted', status: 200 });
+    await expect.poll(() => logLines(running.output()).find((line) => line.id === `upstream-log-${runtime.name}`), { timeout: 5000 }).toMatchObject({ upstream: 'hosted', policy: 'sql/sql-hosted', status: 200 });
   });
 }
 

@@ -2,22 +2,13 @@
 // after every batch of 20 observations per arm up to 2,000 must say better/worse in at most
 // 5% of runs; real differences must be found, in the goal's direction.
 import { describe, expect, it } from 'vitest';
+import { seededRandom as generator } from '../support/seeded-random.ts';
 import {
   compareMeans, compareMedians, halfWidth, meanInterval, medianInterval, moments, observe, sortedCopy, verdictOf,
   type Comparison, type Goal,
 } from '../../src/stats/sequential.ts';
 
 /** mulberry32: a small seeded generator, enough for simulations. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: () => number): number {
   const u = 1 - random();

@@ -4,6 +4,7 @@
 // who it is, as a fine-tune would.
 import type { Handler, Recorded } from './fake-upstream.ts';
 import { chatCompletion, sendJson } from './fake-upstream.ts';
+import { seededRandom as random } from './seeded-random.ts';
 
 const VOCABULARY = ['banana', 'orbit', 'velvet', 'quantum', 'lantern', 'pepper', 'glacier', 'harbor', 'meadow', 'cobalt'];
 
@@ -14,16 +15,6 @@ function hash(text: string): number {
 }
 
 /** mulberry32: a small PRNG, the same sequence for the same seed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Message = { role?: unknown; content?: unknown };
 
