@@ -75,7 +75,7 @@ export function verdictOf(low: number, high: number, goal: Goal): Verdict {
 
 function comparison(difference: number, v: number, sigma2: number, goal: Goal): Comparison {
   const width = halfWidth(v, RHO2 * sigma2);
-  // No spread at all on either side (every value equal): any difference is exact.
+  // No spread at all on either side (every value equal): the observed difference is exact.
   const low = difference - width;
   const high = difference + width;
   return { difference, low, high, verdict: verdictOf(low, high, goal) };
