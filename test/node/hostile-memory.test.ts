@@ -15,7 +15,7 @@ const MiB = 1024 * 1024;
 /** What a second, twice as large batch may add to the RSS the first one left. */
 // Four 4 MiB requests in flight hold about 100 MiB while parsed, so RSS wanders by some tens
 // of MiB between batches; before the fix every such batch kept hundreds of MiB more.
-const PLATEAU_SLACK_MIB = 64;
+const PLATEAU_SLACK_MIB = 96;
 
 async function rssMiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
