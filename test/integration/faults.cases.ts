@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { useGateway } from '../support/gateway-fixture.ts';
 import { FakeUpstream, chatChunk, chatCompletion, sendJson, sseEvent, type Recorded } from '../support/fake-upstream.ts';
 import type { Runtime } from '../support/runtimes.ts';
+import { readUntilError } from '../support/openai-client.ts';
 
 const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
 const user = { role: 'user' as const, content: 'Hi!' };
@@ -155,11 +156,7 @@ export function defineFaultCases(runtime: Runtime, measured: Map<string, number>
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.write(sseEvent(chatChunk(String(request.json().model), 'Thinking')));
       };
-      const stream = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
-      const pieces: string[] = [];
-      const error = await (async () => {
-        for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
-      })().catch((caught: unknown) => caught);
+      const { pieces, error } = await readUntilError(await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true }));
       expect(pieces).toEqual(['Thinking']);
       expect(error).toBeInstanceOf(APIError);
       expect(error).toMatchObject({ code: 'upstream_idle_timeout', type: 'server_error' });

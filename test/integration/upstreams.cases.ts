@@ -5,7 +5,7 @@
 import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { caught } from '../support/openai-client.ts';
+import { caught, readUntilError } from '../support/openai-client.ts';
 import { startConfigured, type GatewayFiles } from '../support/configured-gateway.ts';
 import { freePort, type RunningGateway, type Runtime } from '../support/runtimes.ts';
 import { StandIn } from '../support/stand-in.ts';
@@ -199,11 +199,7 @@ export function defineUpstreamCases(runtime: Runtime): void {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
       response.write(sseEvent(chatChunk(String(request.json().model), 'Thinking')));
     };
-    const stream = await openai.chat.completions.create({ model: 'sql-lora', messages: [{ role: 'user', content: 'Hi' }], stream: true });
-    const pieces: string[] = [];
-    const error = await (async () => {
-      for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
-    })().catch((caught: unknown) => caught);
+    const { pieces, error } = await readUntilError(await openai.chat.completions.create({ model: 'sql-lora', messages: [{ role: 'user', content: 'Hi' }], stream: true }));
     expect(pieces).toEqual(['Thinking']);
     expect(error).toBeInstanceOf(APIError);
     expect(error).toMatchObject({ code: 'upstream_idle_timeout' });

@@ -17,3 +17,12 @@ export async function caught(promise: Promise<unknown>): Promise<APIError> {
   }
   throw new Error('expected the request to fail');
 }
+
+/** Reads a stream's content deltas until it ends or raises; the pieces and what it raised. */
+export async function readUntilError(stream: AsyncIterable<{ choices: { delta: { content?: string | null } }[] }>): Promise<{ pieces: string[]; error: unknown }> {
+  const pieces: string[] = [];
+  const error = await (async () => {
+    for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
+  })().catch((caught: unknown) => caught);
+  return { pieces, error };
+}
