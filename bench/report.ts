@@ -1,5 +1,6 @@
 // Samples → the table the benchmark prints: percentiles, added latency against the direct
 // path, the ratio to the minimal proxy, CPU per request, RSS; and whether the targets hold.
+import { median } from './paired.ts';
 import type { ResolutionResult } from './resolution.ts';
 
 export const DIRECT = 'direct';
@@ -12,6 +13,14 @@ export const GATEWAY_WORKERD = 'temperance (workerd)';
 export const GATEWAY_WORKERD_DIRECT = 'temperance (workerd direct)';
 /** The Node gateway from its TypeScript source (type stripping), with --compare-strip. */
 export const GATEWAY_NODE_STRIPPED = 'temperance (node, type stripping)';
+/** The Node gateway with TEMPERANCE_DB=off: only in the paired comparisons (bench/paired.ts). */
+export const GATEWAY_NODE_NO_STORE = 'temperance (node, no store)';
+
+/**
+ * One paired comparison (bench/paired.ts) inside one gateway process: every pair's CPU ratio of
+ * the request under an experiment to the same policy's request without one.
+ */
+export type Paired = { id: 'experiment'; target: string; ratios: number[] };
 
 export type Cell = {
   latencies: number[];
@@ -35,6 +44,7 @@ export type Results = {
   resolution: ResolutionResult | undefined;
   machine: string;
   rounds: number;
+  paired: Paired[];
 };
 
 export const cellKey = (scenario: string, target: string) => `${scenario}\u0000${target}`;
@@ -110,6 +120,10 @@ function cpuPerRequest(results: Results, scenario: string, target: string): numb
   return cell?.cpuMicros === undefined || cell.requests === 0 ? Number.NaN : cell.cpuMicros / 1000 / cell.requests;
 }
 
+function quartiles(values: readonly number[]): string {
+  return `${percentile(values, 25).toFixed(3)}–${percentile(values, 75).toFixed(3)}`;
+}
+
 /** One line per target of issue 15 (round two) and per scenario, so a miss says exactly where. */
 export function verdicts(results: Results): Verdict[] {
   const out: Verdict[] = [];
@@ -125,9 +139,20 @@ export function verdicts(results: Results): Verdict[] {
     const ratio = ratioOfAdded(GATEWAY_NODE, scenario);
     if (Number.isFinite(ratio)) out.push({ target: `${GATEWAY_NODE}: added p50 ≤ ${latencyBound}× the node:http proxy's (${scenario})`, holds: ratio <= latencyBound, detail: `${ratio.toFixed(2)}×` });
   }
-  const underExperiment = cpuPerRequest(results, 'experiment-c1', GATEWAY_NODE) / cpuPerRequest(results, 'plain-user-c1', GATEWAY_NODE);
-  if (Number.isFinite(underExperiment)) {
-    out.push({ target: `${GATEWAY_NODE}: CPU per small request under an experiment ≤ 1.05× the same policy without one`, holds: underExperiment <= 1.05, detail: `${underExperiment.toFixed(3)}×` });
+  // Issue 11: an experiment's own cost, on the gateway without a store; issue 12: what recording
+  // outcomes adds to it, the same ratio with the SQLite store over the one without. Paired
+  // batches (bench/paired.ts); the sums of the rounds are shown beside, for the record.
+  const summed = cpuPerRequest(results, 'experiment-c1', GATEWAY_NODE) / cpuPerRequest(results, 'plain-user-c1', GATEWAY_NODE);
+  const withoutStore = results.paired.find((pair) => pair.target === GATEWAY_NODE_NO_STORE);
+  const withStore = results.paired.find((pair) => pair.target === GATEWAY_NODE);
+  if (withoutStore !== undefined) {
+    const ratio = median(withoutStore.ratios);
+    const aside = Number.isFinite(summed) ? `; summed over the rounds, with the store: ${summed.toFixed(3)}×` : '';
+    out.push({ target: `${GATEWAY_NODE_NO_STORE}: CPU per small request under an experiment ≤ 1.05× the same policy without one`, holds: ratio <= 1.05, detail: `${ratio.toFixed(3)}× (median of ${withoutStore.ratios.length} paired batches, middle half ${quartiles(withoutStore.ratios)})${aside}` });
+  }
+  if (withoutStore !== undefined && withStore !== undefined) {
+    const ratio = median(withStore.ratios) / median(withoutStore.ratios);
+    out.push({ target: `${GATEWAY_NODE}: recording outcomes (SQLite) adds ≤ 5% CPU per request under an experiment`, holds: ratio <= 1.05, detail: `${ratio.toFixed(3)}× (experiment ÷ no experiment: ${median(withStore.ratios).toFixed(3)}× with the store, ${median(withoutStore.ratios).toFixed(3)}× without)` });
   }
   // Every other scenario: the ratio, for the record (no bound in the issue).
   for (const scenario of results.scenarios.filter((one) => !one.id.startsWith('small-'))) {

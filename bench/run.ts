@@ -7,11 +7,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleNode } from '../scripts/bundle-node.ts';
 import { root, startNodeChild, startWranglerDev, type Target } from './processes.ts';
-import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_NODE_STRIPPED, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT, cellKey, emptyCell, type Memory, type Results } from './report.ts';
+import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_NODE_NO_STORE, GATEWAY_NODE_STRIPPED, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT, cellKey, emptyCell, type Memory, type Paired, type Results } from './report.ts';
+import { pairedRatios, type Side } from './paired.ts';
 import { measureResolution } from './resolution.ts';
 import { REQUEST_HEADERS, scenarios, type Scenario } from './scenarios.ts';
 import { buildWorkerBundle, startWorkerd } from './workerd.ts';
-import { prepareWorkspace, type Workspace } from './workspace.ts';
+import { prepareWorkspace, storeFile, type Workspace } from './workspace.ts';
 
 export type RunOptions = {
   rounds: number;
@@ -30,6 +31,8 @@ export type RunOptions = {
   beforeSrc: { label: string; dir: string } | undefined;
   /** Folder for a V8 CPU profile of the Node gateway (node --cpu-prof). */
   cpuProfDir: string | undefined;
+  /** Pairs of batches per paired comparison (bench/paired.ts), and requests per batch. */
+  paired: { pairs: number; batch: number };
   resolutionLookups: number;
   log: (line: string) => void;
 };
@@ -83,31 +86,66 @@ async function bundleBefore(srcDir: string, outdir: string): Promise<string> {
   return join(outdir, 'bench-entry.js');
 }
 
+const PAIR = ['plain-user-c1', 'experiment-c1'] as const;
+
+function pairSelected(options: RunOptions): boolean {
+  return PAIR.every((id) => options.only === undefined || options.only.includes(id));
+}
+
+/**
+ * Issue 11's and 12's ratios from paired batches, each inside one process: the same policy
+ * without and with an experiment, on the gateway without a store and on the one with its SQLite
+ * store. The store's own cost is the second ratio over the first. Pairing the two processes'
+ * experiment batches directly was tried and is not used: it gave 1.31-1.37x where the store's
+ * writes measured 7.7 µs of CPU per row inside the process, and the same pairing for a request
+ * neither process stores gave 1.04x (docs/benchmarks.md).
+ */
+async function pairedPhase(options: RunOptions, all: readonly Scenario[], side: (target: string, scenario: Scenario) => Side): Promise<Paired[]> {
+  const [plain, experiment] = PAIR.map((id) => all.find((scenario) => scenario.id === id));
+  if (plain === undefined || experiment === undefined) return [];
+  const sizes = { pairs: Math.max(2, Math.round(options.paired.pairs * Math.min(1, options.scale * 10))), batch: Math.max(2, Math.round(options.paired.batch * options.scale)) };
+  options.log(`paired batches: ${sizes.pairs} pairs of ${sizes.batch} requests, twice`);
+  const within = async (target: string) => pairedRatios(side(target, plain), side(target, experiment), sizes);
+  return [
+    { id: 'experiment', target: GATEWAY_NODE_NO_STORE, ratios: await within(GATEWAY_NODE_NO_STORE) },
+    { id: 'experiment', target: GATEWAY_NODE, ratios: await within(GATEWAY_NODE) },
+  ];
+}
+
 async function startTargets(options: RunOptions, upstreamUrl: string, workspace: Workspace): Promise<Target[]> {
   const built = await bundleTargets(join(workspace.dir, 'dist'));
   // Every setting both runtimes get from their environment: the Node children as env vars, the
   // Worker as text bindings (wrangler's --var, the generated workerd config).
   const vars = { OPENAI_BASE_URL: `${upstreamUrl}/v1` };
-  const gatewayEnv = { ...vars, POLICIES_DIR: workspace.policiesDir, PORT: '0', HOST: '127.0.0.1' };
+  const baseEnv = { ...vars, POLICIES_DIR: workspace.policiesDir, PORT: '0', HOST: '127.0.0.1' };
+  // Each gateway process with its own new SQLite store (the default kind, as a user runs it).
+  const envOf = (name: string) => ({ ...baseEnv, TEMPERANCE_DB: storeFile(workspace, name) });
   const profile = options.cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir];
   // Started one after another, so each start-up time is its own, not a share of two busy cores.
   const starting: (() => Promise<Target>)[] = [
     () => cachedStart(workspace.dir, (cache) => startNodeChild(FLOOR, built('minimal-proxy'), { ...cache, UPSTREAM_URL: upstreamUrl })),
     () => cachedStart(workspace.dir, (cache) => startNodeChild(FLOOR_HONO, built('hono-proxy'), { ...cache, UPSTREAM_URL: upstreamUrl })),
     // The priming start is not profiled: one profile, of the measured process.
-    () => cachedStart(workspace.dir, (cache, priming) => startNodeChild(GATEWAY_NODE, built('node-gateway'), { ...cache, ...gatewayEnv }, priming ? [] : profile, true)),
-    () => cachedStart(workspace.dir, (cache) => startNodeChild(GATEWAY_NODE_10K, built('node-gateway'), { ...cache, ...gatewayEnv, POLICIES_DIR: workspace.manyPoliciesDir }, [], true)),
+    () => cachedStart(workspace.dir, (cache, priming) => startNodeChild(GATEWAY_NODE, built('node-gateway'), { ...cache, ...envOf(GATEWAY_NODE) }, priming ? [] : profile, true)),
+    () => cachedStart(workspace.dir, (cache) => startNodeChild(GATEWAY_NODE_10K, built('node-gateway'), { ...cache, ...envOf(GATEWAY_NODE_10K), POLICIES_DIR: workspace.manyPoliciesDir }, [], true)),
   ];
-  if (options.compareStrip) starting.push(() => startNodeChild(GATEWAY_NODE_STRIPPED, './targets/node-gateway.ts', gatewayEnv, [], true));
-  if (options.compareFetch) starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild('temperance (node, global fetch)', built('node-gateway'), { ...cache, ...gatewayEnv, BENCH_FETCH: 'global' }, [], true)));
+  if (pairSelected(options)) {
+    // Only the paired comparisons use it: an experiment without a store, against which both the
+    // experiment's own cost and the store's are read.
+    starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild(GATEWAY_NODE_NO_STORE, built('node-gateway'), { ...cache, ...baseEnv, TEMPERANCE_DB: 'off' }, [], true)));
+  }
+  if (options.compareStrip) starting.push(() => startNodeChild(GATEWAY_NODE_STRIPPED, './targets/node-gateway.ts', envOf(GATEWAY_NODE_STRIPPED), [], true));
+  if (options.compareFetch) starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild('temperance (node, global fetch)', built('node-gateway'), { ...cache, ...envOf('temperance (node, global fetch)'), BENCH_FETCH: 'global' }, [], true)));
   if (options.nodeFlags !== undefined) {
     const flags = options.nodeFlags;
-    starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild(`temperance (node, ${flags.join(' ')})`, built('node-gateway'), { ...cache, ...gatewayEnv }, flags, true)));
+    const name = `temperance (node, ${flags.join(' ')})`;
+    starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild(name, built('node-gateway'), { ...cache, ...envOf(name) }, flags, true)));
   }
   const before = options.beforeSrc;
   if (before !== undefined) {
     const entry = await bundleBefore(before.dir, join(workspace.dir, 'dist-before'));
-    starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild(`temperance (node, ${before.label})`, entry, { ...cache, ...gatewayEnv }, [], true)));
+    const name = `temperance (node, ${before.label})`;
+    starting.push(() => cachedStart(workspace.dir, (cache) => startNodeChild(name, entry, { ...cache, ...envOf(name) }, [], true)));
   }
   if (options.workerd) {
     starting.push(() => startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, vars));
@@ -137,10 +175,13 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
     for (const target of targets) startRss.set(target.name, (await target.usage()).rssBytes);
     const paths: { name: string; url: string; target: Target | undefined }[] = [
       { name: DIRECT, url: upstream.url, target: undefined },
-      ...targets.map((target) => ({ name: target.name, url: target.url, target })),
+      // The no-store gateway serves only the paired comparisons, after the rounds.
+      ...targets.filter((target) => target.name !== GATEWAY_NODE_NO_STORE).map((target) => ({ name: target.name, url: target.url, target })),
     ];
     const maxConcurrency = Math.max(...all.map((scenario) => scenario.concurrency));
     for (const path of paths) pools.set(path.name, createClient(path.url, maxConcurrency));
+    const noStore = targets.find((target) => target.name === GATEWAY_NODE_NO_STORE);
+    if (noStore !== undefined) pools.set(noStore.name, createClient(noStore.url, 1));
     const pool = (name: string): Pool => {
       const found = pools.get(name);
       if (found === undefined) throw new Error(`no client for ${name}`);
@@ -164,10 +205,14 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
       resolution: undefined,
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`,
       rounds: options.rounds,
+      paired: [],
     };
     for (let round = 0; round < options.rounds; round += 1) {
       options.log(`round ${round + 1} of ${options.rounds}`);
-      for (const scenario of all) {
+      // Every other round runs the scenarios backwards: a pair compared as a ratio (the same
+      // policy without and with an experiment) then takes each slot equally often. Always in one
+      // order, the second of the pair paid a few percent more CPU in an A/A run (docs/benchmarks.md).
+      for (const scenario of round % 2 === 0 ? all : [...all].reverse()) {
         const rotated = paths.map((_, i) => paths[(i + round) % paths.length]).filter((path) => path !== undefined);
         for (const path of rotated) {
           const key = cellKey(scenario.id, path.name);
@@ -196,6 +241,19 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
           cell.cpuMicros = before === undefined || after === undefined || cell.cpuMicros === undefined ? undefined : cell.cpuMicros + (after.cpuMicros - before.cpuMicros);
         }
       }
+    }
+    if (noStore !== undefined) {
+      const gateway = targets.find((target) => target.name === GATEWAY_NODE);
+      if (gateway === undefined) throw new Error('the paired comparisons need the Node gateway');
+      const byName = new Map([[GATEWAY_NODE, gateway], [GATEWAY_NODE_NO_STORE, noStore]]);
+      const side = (name: string, scenario: Scenario): Side => {
+        const target = byName.get(name);
+        if (target === undefined) throw new Error(`no target ${name}`);
+        return { pool: pool(name), shot: shotOf(scenario), target };
+      };
+      // The no-store gateway has had no traffic yet: it warms up as the other did.
+      for (const scenario of all.filter((one) => PAIR.some((id) => id === one.id))) await runBatch(pool(GATEWAY_NODE_NO_STORE), shotOf(scenario), Math.max(4, Math.round(scenario.count * options.scale * 3)), 1);
+      results.paired = await pairedPhase(options, all, side);
     }
     await Promise.all([...pools.values()].map((client) => client.close()));
     pools.clear();

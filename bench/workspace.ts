@@ -12,6 +12,8 @@ export type Workspace = {
   dir: string;
   policiesDir: string;
   manyPoliciesDir: string;
+  /** Empty at the start of a run: each gateway target's own SQLite store (storeFile). */
+  storesDir: string;
   wranglerConfig: string;
   /** The Worker's runtime settings, as the wrangler config gives them (for the generated workerd config). */
   worker: { compatibilityDate: string; compatibilityFlags: string[] };
@@ -34,6 +36,9 @@ export async function prepareWorkspace(policyCount: number, manyCount: number): 
   const sources = policySources(policyCount);
   await writePolicyDir(policiesDir, sources);
   await writePolicyDir(manyPoliciesDir, policySources(manyCount));
+  const storesDir = join(dir, 'stores');
+  await rm(storesDir, { recursive: true, force: true });
+  await mkdir(storesDir, { recursive: true });
 
   const loaded = loadPolicies(sources, Math.floor(Date.now() / 1000));
   if (!loaded.ok) throw new Error(`bench policies invalid:\n${loaded.errors.join('\n')}`);
@@ -52,5 +57,14 @@ export async function prepareWorkspace(policyCount: number, manyCount: number): 
     '"temperance-policies" = "./policies.json"',
     '',
   ].join('\n'));
-  return { dir, policiesDir, manyPoliciesDir, wranglerConfig, worker: WORKER };
+  return { dir, policiesDir, manyPoliciesDir, storesDir, wranglerConfig, worker: WORKER };
+}
+
+/**
+ * A store file of its own for one gateway process, new each run. Without it every target wrote
+ * into the user's default store (.temperance/temperance.db), two processes into one file, and a
+ * file that grew run after run (docs/benchmarks.md, "Under an experiment").
+ */
+export function storeFile(workspace: Workspace, target: string): string {
+  return join(workspace.storesDir, `${target.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.db`);
 }

@@ -9,6 +9,7 @@ import type { RequestRecord } from './observe/record.ts';
 import { bearerToken } from './credentials.ts';
 import { boundString } from './observe/bound.ts';
 import { createRedactor } from './redact.ts';
+import { timeOrderedId } from './request-id.ts';
 import { upstreamKeys } from './upstream/upstream-set.ts';
 import type { GatewayDeps, GatewayEnv, LogLine } from './routes/context.ts';
 
@@ -65,7 +66,8 @@ export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     const presented = bearerToken(c.req.header('authorization'));
     const redact = (text: string) => redactWith(text, presented);
     const offered = c.req.header('x-request-id');
-    const id = offered !== undefined && USABLE_ID.test(offered) && redact(offered) === offered ? offered : crypto.randomUUID();
+    // Time-ordered (src/request-id.ts): the store's index of request ids stays cheap to extend.
+    const id = offered !== undefined && USABLE_ID.test(offered) && redact(offered) === offered ? offered : timeOrderedId();
     c.set('requestId', id);
     c.set('redact', redact);
     await next();

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import process from 'node:process';
-import type { SQLInputValue } from 'node:sqlite';
+import type { SQLInputValue, StatementSync } from 'node:sqlite';
 import { readMigrations } from './migrations.ts';
 import type { StorePort } from './port.ts';
 import { feedbackFromDb, outcomeFromValues, outcomeValues } from './rows.ts';
@@ -34,6 +34,11 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
     }
   };
 
+  // Prepared on first use (after the migrations made the tables), then kept: every batch of
+  // outcomes would otherwise parse and plan the same statement again.
+  let insertOutcome: StatementSync | undefined;
+  let upsertFeedback: StatementSync | undefined;
+
   return {
     kind: 'sqlite',
     async migrate() {
@@ -48,13 +53,13 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): Stor
       }
     },
     async writeOutcomes(rows) {
-      const insert = db.prepare(INSERT_OUTCOME);
+      const insert = (insertOutcome ??= db.prepare(INSERT_OUTCOME));
       inTransaction(() => {
         for (const row of rows) insert.run(...outcomeValues(row));
       });
     },
     async upsertFeedback(rows) {
-      const upsert = db.prepare(UPSERT_FEEDBACK);
+      const upsert = (upsertFeedback ??= db.prepare(UPSERT_FEEDBACK));
       inTransaction(() => {
         for (const row of rows) upsert.run(row.request_id, row.metric, row.value, row.at);
       });

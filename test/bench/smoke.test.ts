@@ -38,4 +38,7 @@ it('runs every path and scenario, and prints every row', { timeout: 180_000 }, a
   }
   expect(stdout).toMatch(/^targets:$/m);
   expect(stdout).toMatch(/^ {2}(holds |MISSED) {2}temperance \(node\): CPU per small request/m);
+  // Issues 11 and 12: the paired comparisons ran and gave a ratio each.
+  expect(stdout).toMatch(/^ {2}(holds |MISSED) {2}temperance \(node, no store\): CPU per small request under an experiment ≤ 1\.05× the same policy without one: \d+\.\d{3}× \(median of \d+ paired batches/m);
+  expect(stdout).toMatch(/^ {2}(holds |MISSED) {2}temperance \(node\): recording outcomes \(SQLite\) adds ≤ 5% CPU per request under an experiment: \d+\.\d{3}×/m);
 });
