@@ -1,7 +1,7 @@
 // The gateway's settings, parsed once per process or isolate. The same names on Workers
 // vars/secrets and the Node environment; nothing else reads env. Errors name the setting,
 // never its value (it may be a key).
-import { z } from 'zod';
+import * as z from 'zod';
 import type { UpstreamsFile } from './upstream/schema.ts';
 import { buildUpstreamSet, type UpstreamSet } from './upstream/upstream-set.ts';
 

@@ -1,6 +1,6 @@
 // OpenAI's chat fine-tuning format, one `{"messages": […]}` per line: the input of `init`, and
 // of `sweep` (whose last assistant message, when present, is the expected answer).
-import { z } from 'zod';
+import * as z from 'zod';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 
 const ContentPart = z.looseObject({ type: z.string(), text: z.string().optional() });

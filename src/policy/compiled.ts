@@ -1,6 +1,6 @@
 // The Worker has no filesystem: the build step validates `policies/` and writes this data,
 // which the Worker turns back into a policy set at isolate start.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { LoadResult } from './load.ts';
 import { buildPolicySet, type LoadedFile, type PolicySet } from './policy-set.ts';
 import { PolicyFile } from './schema.ts';

@@ -1,7 +1,7 @@
 // Policy files (text) → validated policy data, or every error at once. Pure: the caller reads
 // the files (Node at start and on change, the Worker's build step at build time).
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PolicyFile } from './schema.ts';
 import { buildPolicySet, type LoadedFile, type PolicySet } from './policy-set.ts';
 import { unknownUpstreams } from '../upstream/check-policies.ts';

@@ -1,6 +1,6 @@
 // The only place a policy file's shape is written. Types are inferred from these schemas;
 // `schema/policy.schema.json` is generated from them for editors.
-import { z } from 'zod';
+import * as z from 'zod';
 import { baseProblems } from '../catalog/validate.ts';
 import { numericRange, NUMERIC_PARAMETERS } from './parameters.ts';
 import { UPSTREAM_NAME } from '../upstream/schema.ts';

@@ -2,7 +2,7 @@
 // a backend (Postgres gives BIGINT as text, SQLite and D1 give 0/1 for booleans, NULL for
 // absent) go through outcomeFromDb/feedbackFromDb, the same conversions written by hand: the
 // results read every row of an experiment, and a zod parse per row was half of that time.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const count = z.coerce.number();
 const optionalNumber = z.preprocess((value) => (value === null || value === undefined ? undefined : value), z.coerce.number().optional());

@@ -1,6 +1,6 @@
 // The only place the shape of `upstreams.yaml` is written (contract §8): named OpenAI-compatible
 // servers a policy may send its model to. Types are inferred from these schemas.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The name every gateway has: OPENAI_BASE_URL with OPENAI_API_KEY. */
 export const OPENAI_UPSTREAM = 'openai';

@@ -52,6 +52,11 @@ it('npm run start:node builds dist/node.js (and dist/start.js, which turns the c
     expect(await readFile('dist/start.js', 'utf8')).toContain('enableCompileCache()');
     const bundle = await readFile('dist/node.js', 'utf8');
     expect(bundle).toContain('// src/node/server.ts');
+    // ASCII only: one character above U+00FF makes V8 hold the whole source as UTF-16 (twice the RSS).
+    expect(bundle).not.toMatch(/[^\x00-\x7f]/);
+    // What only import() reaches is in chunks of its own, not in the source every start reads.
+    expect(bundle).not.toContain('// node_modules/@opentelemetry/sdk-trace');
+    expect(bundle).not.toContain('// node_modules/postgres/');
     const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
       method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-client-key-bundle' },
       body: JSON.stringify({ model: 'ft:gpt-4o-mini:acme:clamp:1', messages: [{ role: 'user', content: 'hi' }], temperature: 1.5 }),

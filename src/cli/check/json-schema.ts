@@ -1,7 +1,7 @@
 // The JSON Schema of a policy file, generated from the zod schema (the only place the shape is
 // written) so editors complete and check policy files. `io: 'input'`: defaulted fields stay
 // optional, as a person writes them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { PolicyFile } from '../../policy/schema.ts';
 import { UpstreamsFile } from '../../upstream/schema.ts';
 

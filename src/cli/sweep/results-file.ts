@@ -2,7 +2,7 @@
 // is stopped (Ctrl-C, a crash, kill -9) continues where it left off without asking again.
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SweepResult = z.strictObject({
   /** Hash of the upstream URL, the exact body sent and the sample number. */
