@@ -195,7 +195,9 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const memory = new Map<string, Memory>();
-    for (const target of targets) memory.set(target.name, { startMs: target.startMs, startBytes: startRss.get(target.name) ?? 0, idleBytes: (await target.usage()).rssBytes, loadedBytes: 0 });
+    // The no-store gateway only serves the paired batches: its idle and loaded RSS would read as a
+    // path's that saw the whole run.
+    for (const target of targets.filter((one) => one.name !== GATEWAY_NODE_NO_STORE)) memory.set(target.name, { startMs: target.startMs, startBytes: startRss.get(target.name) ?? 0, idleBytes: (await target.usage()).rssBytes, loadedBytes: 0 });
 
     const results: Results = {
       scenarios: all.map(({ id, label, streamed, chunks }) => ({ id, label, streamed, ...(chunks === undefined ? {} : { chunks }) })),
@@ -209,9 +211,9 @@ export async function runBenchmark(options: RunOptions): Promise<Results> {
     };
     for (let round = 0; round < options.rounds; round += 1) {
       options.log(`round ${round + 1} of ${options.rounds}`);
-      // Every other round runs the scenarios backwards: a pair compared as a ratio (the same
-      // policy without and with an experiment) then takes each slot equally often. Always in one
-      // order, the second of the pair paid a few percent more CPU in an A/A run (docs/benchmarks.md).
+      // Every other round runs the scenarios backwards, so no scenario always follows the same
+      // one. (It did not make the rounds' sums fair for a ratio of a few percent: an A/A pair
+      // still read 1.05x. Those ratios come from paired batches, bench/paired.ts.)
       for (const scenario of round % 2 === 0 ? all : [...all].reverse()) {
         const rotated = paths.map((_, i) => paths[(i + round) % paths.length]).filter((path) => path !== undefined);
         for (const path of rotated) {
