@@ -63,4 +63,19 @@ describe('fdLineWriter', () => {
     await writer.flush();
     expect(writer.dropped()).toBe(100);
   });
+
+  it('writes lines on its own shortly after they are logged (no flush needed)', async () => {
+    const reader = spawn(process.execPath, ['-e', `
+      let text = '';
+      process.stdin.on('data', (chunk) => { text += chunk; if (text.split('\\n').length > 3) { process.stdout.write(text); process.exit(0); } });
+    `], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const writer = fdLineWriter(fdOf(reader.stdin));
+    let out = '';
+    reader.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    // No flush(): the lingering timer alone must get them out.
+    for (const line of ['{"n":1}', '{"n":2}', '{"n":3}']) writer.log(line);
+    await once(reader, 'exit');
+    expect(out).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
+    expect(writer.dropped()).toBe(0);
+  });
 });
