@@ -78,6 +78,9 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     let changed = false;
     // The client's end-to-end headers; the credential is the upstream's, set once it is known.
     const headers = upstreamRequestHeaders(request.headers, undefined);
+    // The gateway's own control header, never the upstream's business: also under a policy with
+    // no experiment, or none (where it selects nothing and is otherwise ignored).
+    headers.delete(ARM_HEADER);
     let policyName: string | undefined;
     /** The gateway's headers on every answer under a policy: its name, and the experiment's arm. */
     let ours: Record<string, string> | undefined;
@@ -103,7 +106,6 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
         observation.experiment(drawn.assignment);
         ours[ARM_HEADER] = drawn.assignment.arm.name;
         policy = drawn.assignment.arm.policy;
-        if (drawn.assignment.forced) headers.delete(ARM_HEADER);
       }
       const result = applyPolicy(body, policy, route);
       observation.governed(policy, result.decisions);

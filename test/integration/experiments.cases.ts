@@ -89,6 +89,14 @@ export function defineExperimentCases(runtime: Runtime): void {
       await expect.poll(async () => (await traces()).find((record) => record.id === id)?.experiment).toMatchObject({ name: 'trial-temperature', arm: 'hidden', forced: true });
     });
 
+    it('x-temperance-arm on a model without an experiment selects nothing and is not forwarded', async () => {
+      const { response } = await fixture.openai.chat.completions.create({ model: 'ft:gpt-4o-mini:acme:clamp:1', messages: [user] }, { headers: { 'x-temperance-arm': 'cool' } }).withResponse();
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-temperance-policy')).toBe('clamp');
+      expect(response.headers.get('x-temperance-arm')).toBeNull();
+      expect(upstream.last.headers['x-temperance-arm']).toBeUndefined();
+    });
+
     it('an unknown arm is 400 unknown_arm, param null, nothing sent upstream, the experiment named', async () => {
       const error = await caught(fixture.openai.chat.completions.create({ model: TRIAL, messages: [user] }, { headers: { 'x-temperance-arm': 'warm' } }));
       expect(error.status).toBe(400);
