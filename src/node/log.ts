@@ -102,7 +102,6 @@ export function fdLineWriter(fd: number, maxPendingBytes = MAX_PENDING_BYTES): L
     }
   };
 
-
   return {
     log,
     dropped: () => dropped,
