@@ -20,7 +20,7 @@ export const GATEWAY_NODE_NO_STORE = 'temperance (node, no store)';
  * One paired comparison (bench/paired.ts) inside one gateway process: every pair's CPU ratio of
  * the request under an experiment to the same policy's request without one.
  */
-export type Paired = { id: 'experiment'; target: string; ratios: number[] };
+export type Paired = { target: string; ratios: number[] };
 
 export type Cell = {
   latencies: number[];

@@ -107,8 +107,8 @@ async function pairedPhase(options: RunOptions, all: readonly Scenario[], side: 
   options.log(`paired batches: ${sizes.pairs} pairs of ${sizes.batch} requests, twice`);
   const within = async (target: string) => pairedRatios(side(target, plain), side(target, experiment), sizes);
   return [
-    { id: 'experiment', target: GATEWAY_NODE_NO_STORE, ratios: await within(GATEWAY_NODE_NO_STORE) },
-    { id: 'experiment', target: GATEWAY_NODE, ratios: await within(GATEWAY_NODE) },
+    { target: GATEWAY_NODE_NO_STORE, ratios: await within(GATEWAY_NODE_NO_STORE) },
+    { target: GATEWAY_NODE, ratios: await within(GATEWAY_NODE) },
   ];
 }
 

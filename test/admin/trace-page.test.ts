@@ -1,11 +1,11 @@
 // The trace page in a real headless Chromium (from npm: @sparticuz/chromium, driven by
 // playwright-core): sign in with the admin form, send a request with the openai SDK, and see its
 // row appear without a reload, with the requested and the applied temperature.
-import OpenAI from 'openai';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
 import { FakeUpstream } from '../support/fake-upstream.ts';
+import { client } from '../support/openai-client.ts';
 import { nodeRuntime, workerdRuntime, type RunningGateway } from '../support/runtimes.ts';
 
 const ADMIN_KEY = 'admin-page-key-Qw77';
@@ -23,6 +23,15 @@ afterAll(async () => {
   await upstream.stop();
 });
 
+/** Opens the trace page, which asks for the admin key first, signs in, and waits until it is live. */
+async function signIn(page: Page, gateway: RunningGateway): Promise<void> {
+  await page.goto(`${gateway.url}/_temperance/traces`);
+  await page.fill('input[name=key]', ADMIN_KEY);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#records', { state: 'attached' });
+  await expect.poll(() => page.textContent('#state')).toContain('live');
+}
+
 describe.each([nodeRuntime, workerdRuntime])('the trace page on $name', (runtime) => {
   let gateway: RunningGateway;
   beforeAll(async () => {
@@ -36,16 +45,11 @@ describe.each([nodeRuntime, workerdRuntime])('the trace page on $name', (runtime
     const page = await browser.newPage();
     page.setDefaultTimeout(8_000);
     try {
-      await page.goto(`${gateway.url}/_temperance/traces`);
-      // Without the key: the sign-in form.
-      await page.fill('input[name=key]', ADMIN_KEY);
-      await page.click('button[type=submit]');
-      await page.waitForSelector('#records', { state: 'attached' });
-      await expect.poll(() => page.textContent('#state')).toContain('live');
+      await signIn(page, gateway);
       let navigations = 0;
       page.on('framenavigated', () => { navigations += 1; });
 
-      const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+      const openai = client(gateway, CLIENT_KEY);
       await openai.chat.completions.create({ model: 'clampy', messages: [{ role: 'user', content: 'Hi' }], temperature: 1.7 });
 
       const row = page.locator('tr.row').first();
@@ -80,11 +84,8 @@ describe.each([nodeRuntime, workerdRuntime])('the trace page on $name', (runtime
     const page = await browser.newPage();
     page.setDefaultTimeout(8_000);
     try {
-      await page.goto(`${gateway.url}/_temperance/traces`);
-      await page.fill('input[name=key]', ADMIN_KEY);
-      await page.click('button[type=submit]');
-      await expect.poll(() => page.textContent('#state')).toContain('live');
-      const openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: CLIENT_KEY, maxRetries: 0 });
+      await signIn(page, gateway);
+      const openai = client(gateway, CLIENT_KEY);
       const messages = [{ role: 'user' as const, content: 'Hi' }];
       await openai.chat.completions.create({ model: 'trial', messages }, { headers: { 'x-temperance-arm': 'cool' } });
       await openai.chat.completions.create({ model: 'trial', messages }, { headers: { 'x-temperance-arm': 'control' } });

@@ -2,9 +2,9 @@
 // body the real Node gateway forwards to the upstream (and a refusal is the same refusal).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeUpstream } from '../../support/fake-upstream.ts';
-import { fixturePolicies, nodeRuntime, type RunningGateway } from '../../support/runtimes.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useGateway } from '../../support/gateway-fixture.ts';
+import { fixturePolicies, nodeRuntime } from '../../support/runtimes.ts';
 import { runTemperance, tempDir } from '../../support/cli.ts';
 
 type Case = { name: string; path: string; body: Record<string, unknown>; via: string | null };
@@ -26,20 +26,14 @@ const CASES: Case[] = [
 ];
 
 describe('temperance explain', () => {
-  const upstream = new FakeUpstream();
-  let gateway: RunningGateway;
+  // The real Node gateway before a stand-in upstream (cleared before each test): what explain
+  // prints is compared with what it forwards.
+  const fixture = useGateway(nodeRuntime);
+  const { upstream } = fixture;
   let dir: string;
-
   beforeAll(async () => {
-    await upstream.start();
-    gateway = await nodeRuntime.start({ OPENAI_BASE_URL: upstream.url });
     dir = await tempDir();
   });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream.stop();
-  });
-  beforeEach(() => upstream.reset());
 
   async function explain(body: Record<string, unknown>, name: string) {
     const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
@@ -53,7 +47,7 @@ describe('temperance explain', () => {
 
   it.each(CASES)('gives the body the gateway forwards: $name', async ({ name, path, body, via }) => {
     const explained = await explain(body, name);
-    const response = await fetch(`${gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' }, body: JSON.stringify(body) });
+    const response = await fetch(`${fixture.gateway.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' }, body: JSON.stringify(body) });
     expect(response.status).toBe(200);
     expect(upstream.requests).toHaveLength(1);
     expect(upstream.last.url).toBe(path);
@@ -65,7 +59,7 @@ describe('temperance explain', () => {
   it('gives the refusal the gateway answers, and nothing goes upstream', async () => {
     const body = { model: 'ft:gpt-4o-mini:acme:reject:1', messages: [user], temperature: 1.5 };
     const explained = await explain(body, 'reject');
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' }, body: JSON.stringify(body) });
+    const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' }, body: JSON.stringify(body) });
     expect(upstream.requests).toHaveLength(0);
     expect(explained).toMatchObject({ outcome: { forwarded: false, status: response.status, error: await response.json() } });
   });

@@ -2,10 +2,10 @@
 // unit), --arm forces one (an unknown arm is the gateway's refusal); check lists experiments.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { drawForUnit } from '../../../src/experiment/draw.ts';
-import { FakeUpstream } from '../../support/fake-upstream.ts';
-import { fixturePolicies, nodeRuntime, type RunningGateway } from '../../support/runtimes.ts';
+import { useGateway } from '../../support/gateway-fixture.ts';
+import { fixturePolicies, nodeRuntime } from '../../support/runtimes.ts';
 import { runTemperance, tempDir } from '../../support/cli.ts';
 
 const ARMS = [{ name: 'control', weight: 50 }, { name: 'cool', weight: 50 }, { name: 'hidden', weight: 0 }];
@@ -18,23 +18,19 @@ async function explainJson(args: string[], cwd: string): Promise<unknown> {
 }
 
 describe('temperance explain --unit/--arm', () => {
-  const upstream = new FakeUpstream();
-  let gateway: RunningGateway;
+  // The real Node gateway before a stand-in upstream (cleared before each test): what explain
+  // prints is compared with what it forwards.
+  const fixture = useGateway(nodeRuntime);
+  const { upstream } = fixture;
   let dir: string;
   beforeAll(async () => {
-    await upstream.start();
-    gateway = await nodeRuntime.start({ OPENAI_BASE_URL: upstream.url });
     dir = await tempDir();
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await upstream.stop();
   });
 
   it('--unit gives the arm and the body the gateway forwards for that user', async () => {
     const explained = await explainJson(['--model', 'trial', '--unit', coolUser], dir);
     const body = { model: 'trial', messages: [{ role: 'user', content: 'Hello!' }], user: coolUser };
-    const response = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' }, body: JSON.stringify(body) });
+    const response = await fetch(`${fixture.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' }, body: JSON.stringify(body) });
     expect(response.headers.get('x-temperance-arm')).toBe('cool');
     expect(explained).toMatchObject({ experiment: { name: 'trial-temperature', arm: 'cool', chosenBy: 'unit' }, outcome: { forwarded: true, body: { temperature: 0.2 } } });
     // The unit in a --body counts as the gateway counts it.
