@@ -4,8 +4,8 @@ import { adminRoutes } from './admin/routes.ts';
 import { createAuthenticator } from './auth.ts';
 import { gatewayError } from './errors.ts';
 import { metricsSink } from './observe/metrics.ts';
-import { Observation } from './observe/observation.ts';
-import type { RecordSink } from './observe/record.ts';
+import { Observation, type RequestFacts } from './observe/observation.ts';
+import type { RecordRoute, RecordSink } from './observe/record.ts';
 import { recordRefusals } from './observe/refusal-record.ts';
 import { TraceBuffer } from './observe/trace-buffer.ts';
 import { chatRoute } from './policy/routes/chat.ts';
@@ -34,7 +34,20 @@ function inBackground(c: Context<GatewayEnv>, work: Promise<void>): void {
   }
 }
 
+/** What an entry other than the Hono app needs to answer a request as the app would (src/node/native-route.ts). */
+export type GatewayCore = {
+  deps: GatewayDeps;
+  authenticate: ReturnType<typeof createAuthenticator>;
+  /** Starts observing a request; `background` keeps work going after the response (Workers' waitUntil). */
+  observe: (request: RequestFacts, route: RecordRoute, id: string, background: (work: Promise<void>) => void) => Observation;
+};
+
 export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
+  return buildGateway(deps).app;
+}
+
+/** The Hono app, and the parts of it another entry shares: the same observation sinks (the trace page's buffer among them). */
+export function buildGateway(deps: GatewayDeps): { app: Hono<GatewayEnv>; core: GatewayCore } {
   // strict: false — `/v1/chat/completions/` must be governed too, not slip through as another path.
   const app = new Hono<GatewayEnv>({ strict: false });
   const authenticate = createAuthenticator(deps.config);
@@ -53,13 +66,17 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     captureContent: deps.config.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT,
     upstream: deps.config.upstreams.openai.url,
   };
-  const observe: Observe = (c, route) => {
-    const observation = new Observation(observationDeps, c.req.raw, route, c.get('requestId'));
-    c.set('observation', observation);
+  const startObservation: GatewayCore['observe'] = (request, route, id, background) => {
+    const observation = new Observation(observationDeps, request, route, id);
     // Export once the request is over (its stream too), never before the response.
-    if (telemetry !== undefined) inBackground(c, observation.finished.then(() => telemetry.flush()));
+    if (telemetry !== undefined) background(observation.finished.then(() => telemetry.flush()));
     // Workers: the outcome is written after the response ends, inside waitUntil.
-    if (store?.flushAfterEachRequest === true) inBackground(c, observation.finished.then(() => store.outcomes.flush()));
+    if (store?.flushAfterEachRequest === true) background(observation.finished.then(() => store.outcomes.flush()));
+    return observation;
+  };
+  const observe: Observe = (c, route) => {
+    const observation = startObservation(c.req.raw, route, c.get('requestId'), (work) => inBackground(c, work));
+    c.set('observation', observation);
     return observation;
   };
   const models = modelRoutes(deps, observe);
@@ -90,5 +107,5 @@ export function createGateway(deps: GatewayDeps): Hono<GatewayEnv> {
     deps.log?.(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unhandled error', id: c.get('requestId'), error: error instanceof Error ? error.name : 'unknown' }));
     return fail(c, gatewayError('internal_error', 'The gateway failed to handle this request.'));
   });
-  return app;
+  return { app, core: { deps, authenticate, observe: startObservation } };
 }

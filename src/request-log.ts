@@ -5,6 +5,7 @@
 // (a refused key, an unknown URL, the admin pages) gets its line at once. Nothing from headers
 // or bodies is logged, and the line is redacted.
 import type { Context, MiddlewareHandler } from 'hono';
+import type { Observation } from './observe/observation.ts';
 import type { RequestRecord } from './observe/record.ts';
 import { bearerToken } from './credentials.ts';
 import { boundString } from './observe/bound.ts';
@@ -57,26 +58,46 @@ function fromContext(c: Context<GatewayEnv>, id: string, started: number): LogLi
   };
 }
 
+/** A request's id and its redactor, as every entry of the gateway gives them. */
+export type Identity = { id: string; redact: (text: string) => string };
+
+/** Names one request: from its Authorization header (a secret to redact) and its x-request-id. */
+export function requestIdentities(config: GatewayDeps['config']): (authorization: string | null | undefined, offered: string | null | undefined) => Identity {
+  const redactWith = createRedactor([config.OPENAI_API_KEY, config.ADMIN_API_KEY, ...config.GATEWAY_API_KEYS, ...upstreamKeys(config.upstreams)]);
+  return (authorization, offered) => {
+    // The key this client presented is a secret too, whatever its shape.
+    const presented = bearerToken(authorization);
+    const redact = (text: string) => redactWith(text, presented);
+    // Time-ordered (src/request-id.ts): the store's index of request ids stays cheap to extend.
+    const id = typeof offered === 'string' && USABLE_ID.test(offered) && redact(offered) === offered ? offered : timeOrderedId();
+    return { id, redact };
+  };
+}
+
+/** One serialisation, then the keys out of the text: a key can hide in any client-sent string. */
+function emitLine(log: (line: string) => void, redact: (text: string) => string, line: LogLine): void {
+  log(redact(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...line })));
+}
+
+/** The log line of an observed request, written once its record is complete. */
+export function logObserved(log: ((line: string) => void) | undefined, identity: Identity, observation: Observation): void {
+  if (log === undefined) return;
+  void observation.finished.then(() => emitLine(log, identity.redact, fromRecord(observation.record)));
+}
+
 export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
   const { config, log } = deps;
-  const redactWith = createRedactor([config.OPENAI_API_KEY, config.ADMIN_API_KEY, ...config.GATEWAY_API_KEYS, ...upstreamKeys(config.upstreams)]);
+  const identify = requestIdentities(config);
   return async (c, next) => {
     const started = performance.now();
-    // The key this client presented is a secret too, whatever its shape.
-    const presented = bearerToken(c.req.header('authorization'));
-    const redact = (text: string) => redactWith(text, presented);
-    const offered = c.req.header('x-request-id');
-    // Time-ordered (src/request-id.ts): the store's index of request ids stays cheap to extend.
-    const id = offered !== undefined && USABLE_ID.test(offered) && redact(offered) === offered ? offered : timeOrderedId();
+    const { id, redact } = identify(c.req.header('authorization'), c.req.header('x-request-id'));
     c.set('requestId', id);
     c.set('redact', redact);
     await next();
     c.res.headers.set('x-temperance-request-id', id);
     if (log === undefined) return;
-    // One serialisation, then the keys out of the text: a key can hide in any client-sent string.
-    const emit = (line: LogLine) => log(redact(JSON.stringify({ time: new Date().toISOString(), msg: 'request', ...line })));
     const observation = c.get('observation');
-    if (observation === undefined) emit(fromContext(c, id, started));
-    else void observation.finished.then(() => emit(fromRecord(observation.record)));
+    if (observation === undefined) emitLine(log, redact, fromContext(c, id, started));
+    else logObserved(log, { id, redact }, observation);
   };
 }

@@ -1,10 +1,12 @@
 // The gateway as a Node server: config from the environment, policies from POLICIES_DIR
 // (reloaded on change, the last valid set kept), served by @hono/node-server.
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig, upstreamsFilePath, type Config } from '../config.ts';
-import { createGateway } from '../gateway.ts';
+import { buildGateway } from '../gateway.ts';
+import { nativeGovernedRoutes } from './native-route.ts';
 import { loadPolicies } from '../policy/load.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
@@ -63,7 +65,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
   // One assignment swaps the set: a request sees the old set or the new one, never a mix.
   let current = initial.set;
   // A fetch passed in belongs to the caller: closing the gateway leaves it alone.
-  const upstream = options.fetch === undefined ? createUpstreamClient() : { fetch: options.fetch, close: async () => {} };
+  const upstream = options.fetch === undefined ? createUpstreamClient() : { fetch: options.fetch, dispatcher: undefined, close: async () => {} };
   // The collector gets Node's own fetch: its requests are the gateway's, not a client's.
   // The SDK is loaded only when a collector is configured: without one, its modules would cost
   // start-up time and RSS for nothing (in the bundle, a dynamic import is evaluated only when reached).
@@ -77,7 +79,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
     return opened;
   }
   const { store } = opened.value;
-  const app = createGateway({
+  const { app, core } = buildGateway({
     config,
     policies: () => current,
     fetch: upstream.fetch,
@@ -99,9 +101,13 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
     return [];
   };
 
-  const server: ServerType = await new Promise((resolve) => {
-    const started = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(started));
-  });
+  // The Hono app answers every route; the governed ones take the Node-native path first
+  // (src/node/native-route.ts), which hands the app what it does not take on. With a fetch of
+  // the caller's there is no connection pool of ours for it: the app answers everything.
+  const appListener = getRequestListener(app.fetch, { hostname: config.HOST });
+  const listener = upstream.dispatcher === undefined ? appListener : nativeGovernedRoutes({ core, dispatcher: upstream.dispatcher, fallback: appListener });
+  const server: Server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
   const watcher = options.watch === false ? undefined : watchPolicyDir(config.POLICIES_DIR, () => void reload());
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? (address satisfies AddressInfo).port : config.PORT;
@@ -119,7 +125,7 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
         await new Promise<void>((resolve) => {
           watcher?.close();
           server.close(() => resolve());
-          if ('closeAllConnections' in server) server.closeAllConnections();
+          server.closeAllConnections();
         });
         // Outcomes still queued are written before the store closes.
         await opened.value.close();

@@ -14,10 +14,13 @@ import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 // map, so the path is the package's own file; the lockfile pins the version, and every Node
 // integration test goes through this Agent.
 import Agent from 'undici/lib/dispatcher/agent.js';
+import type { Dispatcher } from 'undici';
 import { dispatchResponse, type DispatchAnswer } from './dispatch-response.ts';
 
 export type UpstreamClient = {
   fetch: typeof fetch;
+  /** The connection pool under `fetch`, for the Node-native path's own calls (src/node/native-upstream.ts). */
+  dispatcher: Dispatcher;
   /** Closes the kept-alive upstream connections. */
   close: () => Promise<void>;
 };
@@ -65,7 +68,7 @@ function responseHeaders(raw: DispatchAnswer['headers']): Headers {
 }
 
 /** The body as the client should read it: decoded as fetch would, or untouched. */
-function decodedBody(body: Readable, contentEncoding: string | null): Readable {
+export function decodedBody(body: Readable, contentEncoding: string | null): Readable {
   if (contentEncoding === null) return body;
   // Codings apply in the order listed: undo them last first. An unknown one is left as sent.
   const codings = contentEncoding.split(',').map((coding) => coding.trim().toLowerCase()).filter((coding) => coding !== '' && coding !== 'identity').reverse();
@@ -114,5 +117,5 @@ export function createUpstreamClient(): UpstreamClient {
     return new Response(Readable.toWeb(decodedBody(Readable.fromWeb(answer.body), encoding)), answered);
   };
 
-  return { fetch: upstreamFetch, close: () => dispatcher.close() };
+  return { fetch: upstreamFetch, dispatcher, close: () => dispatcher.close() };
 }

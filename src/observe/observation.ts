@@ -2,13 +2,13 @@
 // policy's decisions, what goes upstream) and hand it the response; it times the response as it
 // streams to the client, reads usage from it on the way without holding it back, and when the
 // last byte is out (or the client hangs up) builds the RequestRecord and gives it to every sink.
-import { errorResponse, type GatewayError } from '../errors.ts';
+import { ERROR_KINDS, errorResponse, type GatewayError } from '../errors.ts';
 import type { Decision, JsonObject } from '../policy/decision.ts';
 import type { Policy } from '../policy/policy-set.ts';
 import type { Assignment } from '../experiment/assign.ts';
 import { eventJson, SseSplitter } from '../proxy/sse.ts';
 import { keepEvent } from '../proxy/usage-filter.ts';
-import { tapBody } from './body-tap.ts';
+import { tapBody, type TapHooks } from './body-tap.ts';
 import { boundOptional, boundString, boundValue } from './bound.ts';
 import { inputContent, outputContent } from './content.ts';
 import type { ParameterValues, RecordRoute, RecordSink, RequestRecord } from './record.ts';
@@ -24,6 +24,11 @@ const LINE_FEED = 0x0a;
 const SHOWN_PARAMETERS = ['temperature', 'top_p'];
 /** A JSON body is read for usage only up to this size; a bigger one passes unread. */
 const MAX_SCANNED_JSON = 1024 * 1024;
+
+/** The usage chunk the gateway asked for is left out only of an event stream. */
+export function hidesUsage(asked: boolean | undefined, contentType: string): boolean {
+  return asked === true && contentType.includes('text/event-stream');
+}
 
 export type ObservationDeps = {
   sinks: readonly RecordSink[];
@@ -43,6 +48,12 @@ function boundDecision(decision: Decision): Decision {
   return { ...decision, requested: boundValue(decision.requested), applied: boundValue(decision.applied) };
 }
 
+/**
+ * What an observation needs of the request: a Web Request has it all, and the Node-native path
+ * (src/node/native-route.ts) gives the same from an IncomingMessage without building one.
+ */
+export type RequestFacts = Pick<Request, 'method' | 'url' | 'headers' | 'signal'>;
+
 export class Observation {
   readonly #deps: ObservationDeps;
   readonly #route: RecordRoute;
@@ -57,7 +68,7 @@ export class Observation {
   /** Resolves once the record has gone to the sinks. */
   readonly finished: Promise<void>;
 
-  constructor(deps: ObservationDeps, request: Request, route: RecordRoute, id: string) {
+  constructor(deps: ObservationDeps, request: RequestFacts, route: RecordRoute, id: string) {
     this.#deps = deps;
     this.#route = route;
     this.#clientGone = request.signal;
@@ -160,10 +171,14 @@ export class Observation {
 
   /** The gateway's own refusal or failure, answered and recorded. */
   fail(error: GatewayError, headers?: Record<string, string>): Response {
-    const response = errorResponse(error, headers);
+    this.refused(error);
+    return errorResponse(error, headers);
+  }
+
+  /** The gateway's own refusal or failure, recorded; the caller answers it with its status. */
+  refused(error: GatewayError): void {
     this.#record.errorType = error.kind;
-    this.#finish(response.status);
-    return response;
+    this.#finish(ERROR_KINDS[error.kind].status);
   }
 
   /**
@@ -171,15 +186,14 @@ export class Observation {
    * the gateway asked this stream for usage the client did not ask for, so that chunk is left out.
    */
   respond(response: Response, options: { hideUsageChunk?: boolean } = {}): Response {
-    this.#record.timeToHeadersMs = this.#elapsed();
-    if (response.status >= 400) this.#record.errorType = String(response.status);
     if (response.body === null) {
+      this.#answered(response.status);
       this.#finish(response.status);
       return response;
     }
     const contentType = response.headers.get('content-type') ?? '';
-    const hide = options.hideUsageChunk === true && contentType.includes('text/event-stream');
-    const observed = this.#observe(response.body, response.status, contentType, hide);
+    const hide = hidesUsage(options.hideUsageChunk, contentType);
+    const observed = tapBody(response.body, this.answering(response.status, contentType, hide));
     if (!hide) return new Response(observed, { status: response.status, statusText: response.statusText, headers: response.headers });
     // Leaving a chunk out changes the length: the upstream's no longer describes the body.
     const headers = new Headers(response.headers);
@@ -187,7 +201,13 @@ export class Observation {
     return new Response(observed, { status: response.status, statusText: response.statusText, headers });
   }
 
-  #observe(body: ReadableStream<Uint8Array>, status: number, contentType: string, hideUsage: boolean): ReadableStream<Uint8Array> {
+  /**
+   * The upstream's answer, as the Node-native path passes it on (src/node/native-route.ts): the
+   * hooks every chunk of its body goes through on the way to the client, as respond() uses them.
+   * `hideUsage`: see hidesUsage().
+   */
+  answering(status: number, contentType: string, hideUsage: boolean): TapHooks {
+    this.#answered(status);
     const scanning = this.#route !== 'pass-through';
     const events = (scanning || hideUsage) && contentType.includes('text/event-stream');
     const json = scanning && !events && contentType.includes('json');
@@ -221,7 +241,7 @@ export class Observation {
       const rest = splitter.rest() + decoder.decode();
       return rest !== '' && keepEvent(rest) ? encoder.encode(rest) : undefined;
     };
-    return tapBody(body, {
+    return {
       chunk: onChunk,
       end: (broken) => {
         if (json && jsonText.length <= MAX_SCANNED_JSON) {
@@ -242,7 +262,12 @@ export class Observation {
         this.#record.errorType = 'cancelled';
         this.#finish(status);
       },
-    });
+    };
+  }
+
+  #answered(status: number): void {
+    this.#record.timeToHeadersMs = this.#elapsed();
+    if (status >= 400) this.#record.errorType = String(status);
   }
 
   #absorb(scan: ResponseScan): void {

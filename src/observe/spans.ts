@@ -20,7 +20,7 @@ export class RequestSpans {
   #upstream: URL;
   #client: Span | undefined;
 
-  constructor(telemetry: Telemetry, request: Request, route: RecordRoute, upstream: URL) {
+  constructor(telemetry: Telemetry, request: Pick<Request, 'method' | 'url' | 'headers'>, route: RecordRoute, upstream: URL) {
     this.#telemetry = telemetry;
     this.#upstream = upstream;
     const parent = telemetry.propagator.extract(ROOT_CONTEXT, request.headers, headerGetter);

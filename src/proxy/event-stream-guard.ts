@@ -32,10 +32,17 @@ function enqueueSome(controller: ReadableStreamDefaultController<Uint8Array>, by
   return true;
 }
 
-function errorEvent(error: GatewayError): Uint8Array {
+/** The SSE event that ends a broken stream, as the SDK reads an error. */
+export function errorEvent(error: GatewayError): Uint8Array {
   // The blank line first ends any event the upstream left half-written.
   return encoder.encode(`\n\ndata: ${JSON.stringify(errorBody(error))}\n\n`);
 }
+
+// How a guarded stream ends when the upstream fails it, on every path (the Node-native one too).
+export const streamFailure = {
+  idle: (host: string, ms: number) => gatewayError('upstream_idle_timeout', `The upstream (${host}) sent nothing for ${ms} ms; the stream was ended.`),
+  cut: (host: string) => gatewayError('upstream_stream_cut', `The upstream (${host}) stream broke off before it was complete.`),
+};
 
 export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: number, host: string): ReadableStream<Uint8Array> {
   const reader = body.getReader();
@@ -72,7 +79,7 @@ export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: numbe
           timer = setTimeout(check, idleMs - silent);
           return;
         }
-        end(controller, gatewayError('upstream_idle_timeout', `The upstream (${host}) sent nothing for ${idleMs} ms; the stream was ended.`));
+        end(controller, streamFailure.idle(host, idleMs));
       };
       timer = setTimeout(check, idleMs);
     },
@@ -85,7 +92,7 @@ export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: numbe
         try {
           result = await reader.read();
         } catch {
-          end(controller, gatewayError('upstream_stream_cut', `The upstream (${host}) stream broke off before it was complete.`));
+          end(controller, streamFailure.cut(host));
           return;
         }
         waitingSince = undefined;

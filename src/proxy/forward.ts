@@ -54,6 +54,13 @@ function failureReason(error: unknown): string {
   return error instanceof Error ? error.message : 'unknown error';
 }
 
+// The failures of an attempt, in the same words on every path (the Node-native one too).
+export const attemptFailure = {
+  timeout: (host: string, ms: number) => gatewayError('upstream_timeout', `The upstream (${host}) sent no response headers within ${ms} ms.`),
+  clientClosed: () => gatewayError('upstream_unreachable', 'The client closed the request before the upstream answered.'),
+  unreachable: (host: string, error: unknown) => gatewayError('upstream_unreachable', `The upstream (${host}) could not be reached: ${failureReason(error)}`),
+};
+
 async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest, host: string): Promise<Attempt> {
   // One controller for both reasons to stop: the client hanging up (for the whole call, body
   // included) and the deadline. Not AbortSignal.any: on Node it costs ~10 µs per request.
@@ -89,12 +96,12 @@ async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest
     return { ok: true, response };
   } catch (error) {
     if (timedOut) {
-      return { ok: false, retryable: false, error: gatewayError('upstream_timeout', `The upstream (${host}) sent no response headers within ${request.timeoutMs} ms.`) };
+      return { ok: false, retryable: false, error: attemptFailure.timeout(host, request.timeoutMs) };
     }
     if (request.signal.aborted) {
-      return { ok: false, retryable: false, error: gatewayError('upstream_unreachable', 'The client closed the request before the upstream answered.') };
+      return { ok: false, retryable: false, error: attemptFailure.clientClosed() };
     }
-    return { ok: false, retryable: true, error: gatewayError('upstream_unreachable', `The upstream (${host}) could not be reached: ${failureReason(error)}`) };
+    return { ok: false, retryable: true, error: attemptFailure.unreachable(host, error) };
   } finally {
     answered = true;
     clearTimeout(timer);

@@ -10,14 +10,14 @@ const CLIENT_HOP = /^(x-forwarded-|cf-)|^(forwarded|x-real-ip|true-client-ip|cdn
 
 const NONE: ReadonlySet<string> = new Set();
 
-function connectionTokens(headers: Headers): ReadonlySet<string> {
-  const listed = headers.get('connection');
-  return listed === null ? NONE : new Set(listed.split(',').map((token) => token.trim().toLowerCase()));
+/** The header names a Connection header lists: hop-by-hop too (RFC 9110 §7.6.1). */
+export function connectionTokens(listed: string | null | undefined): ReadonlySet<string> {
+  return listed === null || listed === undefined ? NONE : new Set(listed.split(',').map((token) => token.trim().toLowerCase()));
 }
 
 /** The headers sent upstream: the client's end-to-end headers, with the upstream credential. */
 export function upstreamRequestHeaders(incoming: Headers, authorization: string | undefined): Headers {
-  const listed = connectionTokens(incoming);
+  const listed = connectionTokens(incoming.get('connection'));
   const out = new Headers();
   for (const [name, value] of incoming) {
     if (HOP_BY_HOP.has(name) || listed.has(name) || CLIENT_HOP.test(name) || name === 'authorization') continue;
@@ -30,20 +30,28 @@ export function upstreamRequestHeaders(incoming: Headers, authorization: string 
 // What both runtimes' fetch (and the Node upstream client) decode on their own.
 const DECODED_ENCODINGS = new Set(['gzip', 'x-gzip', 'deflate', 'br']);
 
+/** Whether the body arrives decoded: every coding listed is one that fetch (and the Node client) decodes. */
+export function isDecodedEncoding(encoding: string | null | undefined): boolean {
+  return encoding !== null && encoding !== undefined && encoding.split(',').every((part) => DECODED_ENCODINGS.has(part.trim().toLowerCase()));
+}
+
 /**
- * The headers sent back to the client. For the encodings fetch decodes, the body is already
- * decoded: its content-encoding and content-length no longer describe what we send. Another
- * encoding arrives as the upstream sent it, and keeps both headers.
+ * Whether an upstream response header goes on to the client. For the encodings fetch decodes,
+ * the body is already decoded: its content-encoding and content-length no longer describe what
+ * we send. Another encoding arrives as the upstream sent it, and keeps both headers.
  */
+export function passesToClient(name: string, listed: ReadonlySet<string>, decoded: boolean): boolean {
+  if (HOP_BY_HOP.has(name) && !(name === 'content-length' && !decoded)) return false;
+  return !(listed.has(name) || (decoded && name === 'content-encoding'));
+}
+
+/** The headers sent back to the client (see passesToClient). */
 export function clientResponseHeaders(upstream: Headers): Headers {
-  const listed = connectionTokens(upstream);
-  const encoding = upstream.get('content-encoding');
-  const decoded = encoding !== null && encoding.split(',').every((part) => DECODED_ENCODINGS.has(part.trim().toLowerCase()));
+  const listed = connectionTokens(upstream.get('connection'));
+  const decoded = isDecodedEncoding(upstream.get('content-encoding'));
   const out = new Headers();
   for (const [name, value] of upstream) {
-    if (HOP_BY_HOP.has(name) && !(name === 'content-length' && !decoded)) continue;
-    if (listed.has(name) || (decoded && name === 'content-encoding')) continue;
-    out.append(name, value);
+    if (passesToClient(name, listed, decoded)) out.append(name, value);
   }
   return out;
 }

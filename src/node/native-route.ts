@@ -1,0 +1,330 @@
+// The Node server's own path for the governed routes (POST /v1/chat/completions, /v1/responses,
+// /v1/completions): node:http's request and response as they come, with no Web Request,
+// Response or stream built per request — on Node that layer cost more CPU than temperance's own
+// work (docs/benchmarks.md). It shares everything that decides and records with the Hono app:
+// the authenticator, the request id and its redactor, the decision (src/routes/decide.ts), the
+// observation and its sinks (the trace page's buffer among them), the log line, and the error
+// shapes. Whatever it does not take on goes to the Hono app untouched, before a byte of the
+// body is read: other methods and paths, a body without a declared length or over
+// MAX_BODY_BYTES (the app reads and drops it before its 413), and a refused key (the app
+// answers the 401 and records it).
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Dispatcher } from 'undici';
+import { ERROR_KINDS, errorBody, gatewayError, type GatewayError } from '../errors.ts';
+import type { GatewayCore } from '../gateway.ts';
+import { hidesUsage, type Observation, type RequestFacts } from '../observe/observation.ts';
+import type { TapHooks } from '../observe/body-tap.ts';
+import { chatRoute } from '../policy/routes/chat.ts';
+import { completionsRoute } from '../policy/routes/completions.ts';
+import { responsesRoute } from '../policy/routes/responses.ts';
+import type { RouteAdapter } from '../policy/routes/route.ts';
+import { errorEvent, streamFailure } from '../proxy/event-stream-guard.ts';
+import { connectionTokens, isDecodedEncoding, passesToClient } from '../proxy/headers.ts';
+import { logObserved, requestIdentities, type Identity } from '../request-log.ts';
+import { decideGoverned, parseJsonBody } from '../routes/decide.ts';
+import { callUpstream, decodingSink, type BodySink, type Exchange } from './native-upstream.ts';
+
+const REQUEST_ID_HEADER = 'x-temperance-request-id';
+const DECLARED_LENGTH = /^\d+$/;
+
+function routesByPath(): ReadonlyMap<string, RouteAdapter> {
+  const routes = new Map<string, RouteAdapter>();
+  // The Hono app is not strict about a trailing slash: neither is this path.
+  for (const route of [chatRoute, responsesRoute, completionsRoute]) {
+    routes.set(`/v1${route.path}`, route);
+    routes.set(`/v1${route.path}/`, route);
+  }
+  return routes;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function clientHeaders(raw: readonly string[]): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] ?? '', raw[i + 1] ?? '');
+  return headers;
+}
+
+/** The body, whole; undefined when the client went away before its end. */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.once('end', () => resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)));
+    // After 'end' these change nothing: a promise settles once.
+    req.once('close', () => resolve(undefined));
+    req.once('error', () => resolve(undefined));
+  });
+}
+
+/** The gateway's own headers on an answer, as a flat list: the policy's, the request id. */
+function ownHeaders(ours: Record<string, string> | undefined, id: string): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of Object.entries(ours ?? {})) flat.push(name, value);
+  flat.push(REQUEST_ID_HEADER, id);
+  return flat;
+}
+
+/** Answers one request: the gateway's own error, or the upstream's answer passed on. */
+class Answer {
+  readonly #res: ServerResponse;
+  readonly #identity: Identity;
+  readonly #observation: Observation;
+  /** Called when the client hangs up before the answer is complete. */
+  #onGone: () => void = () => {};
+  #gone = false;
+
+  constructor(res: ServerResponse, identity: Identity, observation: Observation) {
+    this.#res = res;
+    this.#identity = identity;
+    this.#observation = observation;
+  }
+
+  clientGone(): void {
+    this.#gone = true;
+    this.#onGone();
+  }
+
+  fail(error: GatewayError, ours: Record<string, string> | undefined): void {
+    // The message may quote the request: the keys come out first (as noteError does).
+    const noted = { ...error, message: this.#identity.redact(error.message) };
+    this.#observation.refused(noted);
+    const res = this.#res;
+    if (res.headersSent || res.destroyed) return;
+    const body = JSON.stringify(errorBody(noted));
+    res.writeHead(ERROR_KINDS[noted.kind].status, ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), ...ownHeaders(ours, this.#identity.id)]);
+    res.end(body);
+  }
+
+  /** The upstream's answer: its headers (filtered as forward() does), then its body through the observation's hooks. */
+  pass(exchange: Exchange, options: { hideUsageChunk: boolean; ours: Record<string, string> | undefined; host: string; idleTimeoutMs: number }): void {
+    const raw = exchange.headers;
+    const contentType = firstValue(raw['content-type']) ?? '';
+    const encoding = firstValue(raw['content-encoding']);
+    const decoded = isDecodedEncoding(encoding);
+    const hide = hidesUsage(options.hideUsageChunk, contentType);
+    const hooks = this.#observation.answering(exchange.status, contentType, hide);
+    if (this.#gone) {
+      // The client hung up while the upstream was answering.
+      hooks.cancel();
+      exchange.abort(new Error('The client closed the request.'));
+      return;
+    }
+    const own = ownHeaders(options.ours, this.#identity.id);
+    const ownNames = new Set(own.filter((_, i) => i % 2 === 0));
+    const listed = connectionTokens(firstValue(raw.connection));
+    const flat: string[] = [];
+    for (const [name, value] of Object.entries(raw)) {
+      if (value === undefined || ownNames.has(name) || !passesToClient(name, listed, decoded)) continue;
+      // Leaving the usage chunk out changes the length: the upstream's no longer describes the body.
+      if (hide && name === 'content-length') continue;
+      if (Array.isArray(value)) for (const item of value) flat.push(name, item);
+      else flat.push(name, value);
+    }
+    this.#res.writeHead(exchange.status, [...flat, ...own]);
+    const writer = new ClientWriter(this.#res, hooks, exchange, contentType.includes('text/event-stream') ? options : undefined);
+    this.#onGone = () => writer.cancel();
+    exchange.attach(decoded && encoding !== undefined ? decodingSink(encoding, writer, exchange) : writer);
+  }
+}
+
+/**
+ * The client's side of an answer's body: each chunk through the observation's hooks into the
+ * ServerResponse. For an event stream it is also the guard: silence from the upstream past
+ * UPSTREAM_IDLE_TIMEOUT_MS, or a cut, ends the stream with an SSE error event.
+ */
+class ClientWriter implements BodySink {
+  readonly #res: ServerResponse;
+  readonly #hooks: TapHooks;
+  readonly #exchange: Exchange;
+  readonly #guard: { host: string; idleTimeoutMs: number } | undefined;
+  #done = false;
+  #draining = false;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Since when the upstream has been silent while the client was ready for more. */
+  #waitingSince: number | undefined = Date.now();
+  /** Resumes whatever feeds this writer (the upstream, or a decoder in between). */
+  resumeSource: () => void;
+
+  constructor(res: ServerResponse, hooks: TapHooks, exchange: Exchange, guard: { host: string; idleTimeoutMs: number } | undefined) {
+    this.#res = res;
+    this.#hooks = hooks;
+    this.#exchange = exchange;
+    this.#guard = guard;
+    this.resumeSource = () => exchange.resume();
+    if (guard !== undefined) this.#watch(guard.idleTimeoutMs, guard.host);
+  }
+
+  // One timer for the whole stream, moved on by the chunks' times: no timer per chunk.
+  #watch(idleMs: number, host: string): void {
+    const check = () => {
+      const silent = this.#waitingSince === undefined ? 0 : Date.now() - this.#waitingSince;
+      if (silent < idleMs) {
+        this.#timer = setTimeout(check, idleMs - silent);
+        return;
+      }
+      this.#broken(streamFailure.idle(host, idleMs));
+    };
+    this.#timer = setTimeout(check, idleMs);
+  }
+
+  #write(bytes: Uint8Array | undefined): boolean {
+    if (bytes === undefined || bytes.byteLength === 0) return true;
+    return this.#res.write(bytes);
+  }
+
+  data(chunk: Buffer): boolean {
+    if (this.#done) return true;
+    const more = this.#write(this.#hooks.chunk(chunk));
+    if (more) {
+      this.#waitingSince = Date.now();
+      return true;
+    }
+    // The client reads slower than the upstream sends: the silence is not the upstream's.
+    this.#waitingSince = undefined;
+    if (!this.#draining) {
+      this.#draining = true;
+      this.#res.once('drain', () => {
+        this.#draining = false;
+        this.#waitingSince = Date.now();
+        this.resumeSource();
+      });
+    }
+    return false;
+  }
+
+  end(): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#timer);
+    const last = this.#hooks.end(false);
+    this.#res.end(last !== undefined && last.byteLength > 0 ? last : undefined);
+  }
+
+  error(): void {
+    if (this.#guard !== undefined) {
+      this.#broken(streamFailure.cut(this.#guard.host));
+      return;
+    }
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#timer);
+    this.#hooks.end(true);
+    // A body cut short must not look complete to the client.
+    this.#res.destroy();
+  }
+
+  /** An event stream the upstream failed: the error event is its last chunk, seen by the hooks too. */
+  #broken(failure: GatewayError): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#timer);
+    this.#write(this.#hooks.chunk(errorEvent(failure)));
+    const last = this.#hooks.end(false);
+    this.#res.end(last !== undefined && last.byteLength > 0 ? last : undefined);
+    // Frees the upstream connection: a stalled upstream would otherwise keep generating.
+    this.#exchange.abort(new Error(failure.message));
+  }
+
+  /** The client hung up. */
+  cancel(): void {
+    if (this.#done) return;
+    this.#done = true;
+    clearTimeout(this.#timer);
+    this.#hooks.cancel();
+    this.#exchange.abort(new Error('The client closed the request.'));
+  }
+}
+
+export type NativeOptions = {
+  core: GatewayCore;
+  dispatcher: Dispatcher;
+  /** The Hono app's listener: everything this path does not take on. */
+  fallback: RequestListener;
+};
+
+export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptions): RequestListener {
+  const { deps } = core;
+  const { config } = deps;
+  const routes = routesByPath();
+  const identify = requestIdentities(config);
+  // Node has no execution context to keep work alive: the process outlives the request.
+  const background = (work: Promise<void>) => void work;
+
+  async function handle(req: IncomingMessage, res: ServerResponse, route: RouteAdapter, search: string): Promise<void> {
+    const headers = clientHeaders(req.rawHeaders);
+    const admission = await core.authenticate(headers);
+    // The app answers a refused key (401) and records it.
+    if (!admission.ok) {
+      fallback(req, res);
+      return;
+    }
+    const identity = identify(headers.get('authorization'), headers.get('x-request-id'));
+    const gone = new AbortController();
+    const facts: RequestFacts = { method: 'POST', url: `http://gateway${req.url ?? '/'}`, headers, signal: gone.signal };
+    const observation = core.observe(facts, route.route, identity.id, background);
+    logObserved(deps.log, identity, observation);
+    const answer = new Answer(res, identity, observation);
+    res.once('close', () => {
+      if (res.writableFinished) return;
+      gone.abort();
+      answer.clientGone();
+    });
+    const bytes = await readBody(req);
+    if (bytes === undefined) {
+      answer.fail(gatewayError('invalid_request', 'The client closed the connection before the request body was complete.'), undefined);
+      return;
+    }
+    const parsed = parseJsonBody(bytes);
+    if (!parsed.ok) {
+      answer.fail(parsed.error, undefined);
+      return;
+    }
+    const decided = decideGoverned(route, deps, { parsed, headers, search, clientAuthorization: admission.clientAuthorization, observation });
+    if (!decided.ok) {
+      answer.fail(decided.error, decided.ours);
+      return;
+    }
+    const { call, ours } = decided;
+    const attempted = await callUpstream(dispatcher, {
+      url: call.url,
+      headers: call.headers,
+      bytes: call.bytes,
+      host: call.upstream.label,
+      signal: gone.signal,
+      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      retries: config.UPSTREAM_RETRIES,
+      maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
+    });
+    observation.attempted(attempted.attempts);
+    if (!attempted.ok) {
+      answer.fail(attempted.error, ours);
+      return;
+    }
+    answer.pass(attempted.exchange, { hideUsageChunk: call.hideUsageChunk, ours, host: call.upstream.label, idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS });
+  }
+
+  return (req, res) => {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const route = req.method === 'POST' ? routes.get(query === -1 ? url : url.slice(0, query)) : undefined;
+    const declared = req.headers['content-length'];
+    if (route === undefined || declared === undefined || !DECLARED_LENGTH.test(declared) || Number(declared) > config.MAX_BODY_BYTES) {
+      fallback(req, res);
+      return;
+    }
+    handle(req, res, route, query === -1 ? '' : url.slice(query)).catch((error: unknown) => {
+      // As the app's error handler: the name only, a message or stack could quote a request.
+      deps.log?.(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unhandled error', error: error instanceof Error ? error.name : 'unknown' }));
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const body = JSON.stringify(errorBody(gatewayError('internal_error', 'The gateway failed to handle this request.')));
+      res.writeHead(500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    });
+  };
+}
