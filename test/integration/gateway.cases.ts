@@ -5,7 +5,8 @@ import type OpenAI from 'openai';
 import { caught, client } from '../support/openai-client.ts';
 import { describe, expect, it } from 'vitest';
 import { useGateway } from '../support/gateway-fixture.ts';
-import { FakeUpstream, chatChunk, sendJson, sseEvent } from '../support/fake-upstream.ts';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { FakeUpstream, chatChunk, chatCompletion, sendJson, sseEvent } from '../support/fake-upstream.ts';
 import type { Runtime } from '../support/runtimes.ts';
 
 const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
@@ -252,6 +253,31 @@ export function defineGatewayCases(runtime: Runtime): void {
       }
       expect(pieces.join('')).toBe('first second');
       expect(upstream.last.json()).toMatchObject({ stream: true, temperature: 0.6 });
+    });
+
+    it('decodes a compressed answer for the client: gzip JSON, and a brotli stream whose usage chunk stays hidden', async () => {
+      upstream.handler = (request, response) => {
+        const { model, stream } = request.json();
+        if (stream !== true) {
+          const body = gzipSync(JSON.stringify(chatCompletion(String(model), 'Packed small.')));
+          response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(body.length) });
+          response.end(body);
+          return;
+        }
+        // Usage only because the gateway asked for it (the client did not): the client must not see it.
+        const usage = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } };
+        const events = [sseEvent(chatChunk(String(model), 'Packed')), sseEvent(chatChunk(String(model), ' stream', 'stop')), sseEvent(usage), sseEvent('[DONE]')];
+        response.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'br' });
+        response.end(brotliCompressSync(events.join('')));
+      };
+      const completion = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user] });
+      expect(completion.choices[0]?.message.content).toBe('Packed small.');
+      const stream = await fixture.openai.chat.completions.create({ model: CLAMP, messages: [user], stream: true });
+      const chunks = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      expect(chunks.map((chunk) => chunk.choices[0]?.delta.content).join('')).toBe('Packed stream');
+      expect(chunks.some((chunk) => chunk.usage !== undefined && chunk.usage !== null)).toBe(false);
+      expect(upstream.last.json()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     });
   });
 

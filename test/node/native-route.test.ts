@@ -1,0 +1,103 @@
+// What only the Node-native path of the governed routes does (src/node/native-route.ts): the
+// integration cases run through it on Node already; these cover its own streams — a client that
+// reads slowly or hangs up, a body that never completes — and what it hands to the Hono app.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FakeUpstream, chatChunk, sseEvent } from '../support/fake-upstream.ts';
+import { nodeRuntime, type RunningGateway } from '../support/runtimes.ts';
+
+const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
+const upstream = new FakeUpstream();
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  await upstream.start();
+  gateway = await nodeRuntime.start({ OPENAI_BASE_URL: upstream.url });
+});
+afterAll(async () => {
+  await gateway.close();
+  await upstream.stop();
+});
+beforeEach(() => upstream.reset());
+
+async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function post(body: string, headers: Record<string, string>): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, resolve);
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+function logLines(): Record<string, unknown>[] {
+  return gateway.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('the Node-native path', () => {
+  it('holds back a stream nobody reads: back-pressure reaches the upstream, and a hang-up ends its call', async () => {
+    let written = 0;
+    let blocked = false;
+    upstream.handler = (request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      const event = Buffer.from(sseEvent(chatChunk(String(request.json().model), 'x'.repeat(16 * 1024))));
+      const pump = () => {
+        while (written < 64 * 1024 * 1024) {
+          written += event.length;
+          if (!response.write(event)) {
+            blocked = true;
+            response.once('drain', pump);
+            return;
+          }
+        }
+        response.end();
+      };
+      pump();
+    };
+    const response = await post(JSON.stringify({ model: CLAMP, messages: [{ role: 'user', content: 'Hi' }], stream: true }), {});
+    expect(response.statusCode).toBe(200);
+    await waitFor(() => blocked);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Socket buffers on both sides, not the 64 MiB the upstream would send.
+    expect(written).toBeLessThan(16 * 1024 * 1024);
+    response.destroy();
+    await waitFor(() => upstream.closedEarly === 1);
+    await waitFor(() => logLines().some((line) => line.error === 'cancelled' && line.stream === true));
+  });
+
+  it('records a body the client never finished, and goes on serving', async () => {
+    const { port } = new URL(gateway.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\nx-request-id: unfinished-body-1\r\n\r\n{"model":`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await waitFor(() => logLines().some((line) => line.id === 'unfinished-body-1'));
+    const line = logLines().find((entry) => entry.id === 'unfinished-body-1');
+    expect(line).toMatchObject({ status: 400, error: 'invalid_request', path: '/v1/chat/completions' });
+    expect(upstream.requests).toHaveLength(0);
+    const next = await post(JSON.stringify({ model: CLAMP, messages: [{ role: 'user', content: 'Hi' }] }), {});
+    expect(next.statusCode).toBe(200);
+  });
+
+  it('hands a body without a declared length to the app, which governs it the same way', async () => {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = httpRequest(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, resolve);
+      request.on('error', reject);
+      request.write('{"model":"clampy",');
+      request.end('"messages":[{"role":"user","content":"Hi"}],"temperature":1.9}');
+    });
+    response.resume();
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-temperance-policy']).toBe('clamp');
+    expect(response.headers['x-temperance-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(upstream.last.json()).toMatchObject({ model: CLAMP, temperature: 0.8 });
+  });
+});
