@@ -47,15 +47,28 @@ function clientHeaders(raw: readonly string[]): Headers {
   return headers;
 }
 
-/** The body, whole; undefined when the client went away before its end. */
+/**
+ * The body, whole, in a buffer of its own; undefined when the client went away before its end.
+ * A copy even for one chunk: a chunk is a view into the socket's 64 KiB read buffer, which
+ * would otherwise stay alive as long as the body does.
+ */
 function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks)));
-    // After 'end' these change nothing: a promise settles once.
-    req.once('close', () => resolve(undefined));
-    req.once('error', () => resolve(undefined));
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    const settle = (body: Buffer | undefined) => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      req.off('error', onClose);
+      resolve(body);
+    };
+    const onEnd = () => settle(Buffer.concat(chunks));
+    const onClose = () => settle(undefined);
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('close', onClose);
+    req.once('error', onClose);
   });
 }
 
