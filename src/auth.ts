@@ -2,6 +2,7 @@
 import type { Config } from './config.ts';
 import { bearerToken, sameDigest, sha256 } from './credentials.ts';
 import { gatewayError, type GatewayError } from './errors.ts';
+import type { HeaderMap } from './proxy/header-list.ts';
 
 /**
  * `clientAuthorization`: the client's Authorization header when it is the client's own upstream
@@ -10,7 +11,7 @@ import { gatewayError, type GatewayError } from './errors.ts';
  */
 export type Admission = { ok: true; clientAuthorization: string | undefined } | { ok: false; error: GatewayError };
 
-export function createAuthenticator(config: Config): (headers: Headers) => Promise<Admission> {
+export function createAuthenticator(config: Config): (headers: HeaderMap) => Promise<Admission> {
   if (config.GATEWAY_API_KEYS.length === 0) {
     // With a key of its own the gateway sends its key (or nothing), never the client's.
     if (config.OPENAI_API_KEY !== undefined) return async () => ({ ok: true, clientAuthorization: undefined });

@@ -1,6 +1,7 @@
 // Which arm serves one request: a forced arm (x-temperance-arm), else the unit's arm, else a
 // random draw by weight. Pure apart from `random`, which the gateway's deps provide.
 import { gatewayError, type GatewayError } from '../errors.ts';
+import type { HeaderMap } from '../proxy/header-list.ts';
 import { boundString } from '../observe/bound.ts';
 import type { JsonObject } from '../policy/decision.ts';
 import type { LoadedArm, LoadedExperiment } from '../policy/policy-set.ts';
@@ -27,7 +28,7 @@ function quoted(text: string): string {
   return JSON.stringify(boundString(text, QUOTED_CHARS));
 }
 
-export function assignArm(experiment: LoadedExperiment, body: JsonObject, headers: Headers, random: () => number): AssignResult {
+export function assignArm(experiment: LoadedExperiment, body: JsonObject, headers: HeaderMap, random: () => number): AssignResult {
   const unit = readUnit(experiment.sticky, body, headers);
   const digest = unit === undefined ? {} : { unitDigest: unitDigest(unit) };
   const wanted = headers.get(ARM_HEADER);

@@ -3,6 +3,7 @@
 // (and the length) is ever used, and only its digest is kept beyond the request.
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import { boundString, MAX_KEPT_CHARS } from '../observe/bound.ts';
+import type { HeaderMap } from '../proxy/header-list.ts';
 import { sha256Hex } from './sha256.ts';
 
 export type UnitSource =
@@ -26,7 +27,7 @@ export function formatUnitSource(source: UnitSource): string {
   return source.kind === 'field' ? source.name : source.kind === 'metadata' ? `metadata.${source.key}` : `header:${source.name}`;
 }
 
-function readSource(source: UnitSource, body: JsonObject, headers: Headers): unknown {
+function readSource(source: UnitSource, body: JsonObject, headers: HeaderMap): unknown {
   switch (source.kind) {
     case 'field':
       return body[source.name];
@@ -40,7 +41,7 @@ function readSource(source: UnitSource, body: JsonObject, headers: Headers): unk
 }
 
 /** The request's unit, bounded; undefined when no source holds a non-empty string. */
-export function readUnit(sources: readonly UnitSource[], body: JsonObject, headers: Headers): string | undefined {
+export function readUnit(sources: readonly UnitSource[], body: JsonObject, headers: HeaderMap): string | undefined {
   for (const source of sources) {
     const value = readSource(source, body, headers);
     if (typeof value !== 'string' || value === '') continue;

@@ -19,6 +19,7 @@ import { completionsRoute } from '../policy/routes/completions.ts';
 import { responsesRoute } from '../policy/routes/responses.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
 import { errorEvent, streamFailure } from '../proxy/event-stream-guard.ts';
+import { HeaderList } from '../proxy/header-list.ts';
 import { connectionTokens, isDecodedEncoding, passesToClient } from '../proxy/headers.ts';
 import { logObserved, requestIdentities, type Identity } from '../request-log.ts';
 import { decideGoverned, parseJsonBody } from '../routes/decide.ts';
@@ -39,12 +40,6 @@ function routesByPath(): ReadonlyMap<string, RouteAdapter> {
 
 function firstValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function clientHeaders(raw: readonly string[]): Headers {
-  const headers = new Headers();
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] ?? '', raw[i + 1] ?? '');
-  return headers;
 }
 
 /**
@@ -72,10 +67,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-/** The gateway's own headers on an answer, as a flat list: the policy's, the request id. */
-function ownHeaders(ours: Record<string, string> | undefined, id: string): string[] {
-  const flat: string[] = [];
-  for (const [name, value] of Object.entries(ours ?? {})) flat.push(name, value);
+/** Adds the gateway's own headers to a flat list: the policy's, the request id. */
+function withOwnHeaders(flat: string[], ours: Record<string, string> | undefined, id: string): string[] {
+  if (ours !== undefined) for (const name in ours) flat.push(name, ours[name] ?? '');
   flat.push(REQUEST_ID_HEADER, id);
   return flat;
 }
@@ -107,7 +101,7 @@ class Answer {
     const res = this.#res;
     if (res.headersSent || res.destroyed) return;
     const body = JSON.stringify(errorBody(noted));
-    res.writeHead(ERROR_KINDS[noted.kind].status, ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), ...ownHeaders(ours, this.#identity.id)]);
+    res.writeHead(ERROR_KINDS[noted.kind].status, withOwnHeaders(['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body))], ours, this.#identity.id));
     res.end(body);
   }
 
@@ -125,18 +119,18 @@ class Answer {
       exchange.abort(new Error('The client closed the request.'));
       return;
     }
-    const own = ownHeaders(options.ours, this.#identity.id);
-    const ownNames = new Set(own.filter((_, i) => i % 2 === 0));
+    const { ours } = options;
     const listed = connectionTokens(firstValue(raw.connection));
     const flat: string[] = [];
     for (const [name, value] of Object.entries(raw)) {
-      if (value === undefined || ownNames.has(name) || !passesToClient(name, listed, decoded)) continue;
+      // The gateway's own headers replace any the upstream sent under their names.
+      if (value === undefined || name === REQUEST_ID_HEADER || (ours !== undefined && Object.hasOwn(ours, name)) || !passesToClient(name, listed, decoded)) continue;
       // Leaving the usage chunk out changes the length: the upstream's no longer describes the body.
       if (hide && name === 'content-length') continue;
       if (Array.isArray(value)) for (const item of value) flat.push(name, item);
       else flat.push(name, value);
     }
-    this.#res.writeHead(exchange.status, [...flat, ...own]);
+    this.#res.writeHead(exchange.status, withOwnHeaders(flat, ours, this.#identity.id));
     const writer = new ClientWriter(this.#res, hooks, exchange, contentType.includes('text/event-stream') ? options : undefined);
     this.#onGone = () => writer.cancel();
     exchange.attach(decoded && encoding !== undefined ? decodingSink(encoding, writer, exchange) : writer);
@@ -267,7 +261,7 @@ export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptio
   const background = (work: Promise<void>) => void work;
 
   async function handle(req: IncomingMessage, res: ServerResponse, route: RouteAdapter, search: string): Promise<void> {
-    const headers = clientHeaders(req.rawHeaders);
+    const headers = HeaderList.fromRaw(req.rawHeaders);
     const admission = await core.authenticate(headers);
     // The app answers a refused key (401) and records it.
     if (!admission.ok) {
@@ -295,7 +289,7 @@ export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptio
       answer.fail(parsed.error, undefined);
       return;
     }
-    const decided = decideGoverned(route, deps, { parsed, headers, search, clientAuthorization: admission.clientAuthorization, observation });
+    const decided = decideGoverned(route, deps, { parsed, headers, outgoing: new HeaderList(), search, clientAuthorization: admission.clientAuthorization, observation });
     if (!decided.ok) {
       answer.fail(decided.error, decided.ours);
       return;

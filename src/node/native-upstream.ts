@@ -9,13 +9,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../errors.ts';
+import type { HeaderMap } from '../proxy/header-list.ts';
 import { attemptFailure } from '../proxy/forward.ts';
 import { isRetryableStatus, retryDelay, wait } from '../proxy/retry-delay.ts';
 import { decodedBody } from './upstream-fetch.ts';
 
 export type NativeCall = {
   url: string;
-  headers: Headers;
+  headers: HeaderMap;
   bytes: Uint8Array;
   /** How errors name the upstream (its label). */
   host: string;
@@ -126,7 +127,7 @@ export type Attempted = { ok: true; exchange: Exchange; attempts: number } | { o
 
 type Attempt = { ok: true; exchange: Exchange } | { ok: false; error: GatewayError; retryable: boolean };
 
-function flatHeaders(headers: Headers): string[] {
+function flatHeaders(headers: HeaderMap): string[] {
   const flat: string[] = [];
   for (const [name, value] of headers) flat.push(name, value);
   return flat;

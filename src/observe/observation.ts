@@ -6,6 +6,7 @@ import { ERROR_KINDS, errorResponse, type GatewayError } from '../errors.ts';
 import type { Decision, JsonObject } from '../policy/decision.ts';
 import type { Policy } from '../policy/policy-set.ts';
 import type { Assignment } from '../experiment/assign.ts';
+import type { HeaderMap } from '../proxy/header-list.ts';
 import { eventJson, SseSplitter } from '../proxy/sse.ts';
 import { keepEvent } from '../proxy/usage-filter.ts';
 import { tapBody, type TapHooks } from './body-tap.ts';
@@ -52,7 +53,7 @@ function boundDecision(decision: Decision): Decision {
  * What an observation needs of the request: a Web Request has it all, and the Node-native path
  * (src/node/native-route.ts) gives the same from an IncomingMessage without building one.
  */
-export type RequestFacts = Pick<Request, 'method' | 'url' | 'headers' | 'signal'>;
+export type RequestFacts = { method: string; url: string; headers: HeaderMap; signal: AbortSignal };
 
 export class Observation {
   readonly #deps: ObservationDeps;
@@ -137,7 +138,7 @@ export class Observation {
   }
 
   /** The body going upstream (after the policy) and its headers, which get our traceparent. */
-  sending(body: JsonObject, headers: Headers, usageAdded: boolean): void {
+  sending(body: JsonObject, headers: HeaderMap, usageAdded: boolean): void {
     if (typeof body.model === 'string') this.#record.model = boundString(body.model);
     this.#record.usageAdded = usageAdded;
     for (const [param, values] of Object.entries(this.#record.parameters)) {
@@ -165,7 +166,7 @@ export class Observation {
   }
 
   /** A pass-through request: only our traceparent goes upstream. */
-  passing(headers: Headers): void {
+  passing(headers: HeaderMap): void {
     this.#spans?.propagate(headers);
   }
 

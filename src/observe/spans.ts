@@ -2,17 +2,18 @@
 // client's traceparent), CLIENT for the upstream call (whose context goes upstream). Spans are
 // parented explicitly, so no context manager (AsyncLocalStorage) is needed on either runtime.
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import type { HeaderMap } from '../proxy/header-list.ts';
 import { boundString } from './bound.ts';
 import { GEN_AI, HTTP, PROVIDER } from './semconv.ts';
 import type { RecordRoute, RequestRecord } from './record.ts';
 import type { Telemetry } from './telemetry.ts';
 import { clientAttributes, clientSpanName, operationName, serverAttributes, serverSpanName } from '../trace.ts';
 
-const headerGetter: TextMapGetter<Headers> = {
-  keys: (headers) => [...headers.keys()],
+const headerGetter: TextMapGetter<HeaderMap> = {
+  keys: (headers) => [...headers].map(([name]) => name),
   get: (headers, key) => headers.get(key) ?? undefined,
 };
-const headerSetter: TextMapSetter<Headers> = { set: (headers, key, value) => headers.set(key, value) };
+const headerSetter: TextMapSetter<HeaderMap> = { set: (headers, key, value) => headers.set(key, value) };
 
 export class RequestSpans {
   readonly #telemetry: Telemetry;
@@ -20,7 +21,7 @@ export class RequestSpans {
   #upstream: URL;
   #client: Span | undefined;
 
-  constructor(telemetry: Telemetry, request: Pick<Request, 'method' | 'url' | 'headers'>, route: RecordRoute, upstream: URL) {
+  constructor(telemetry: Telemetry, request: { method: string; url: string; headers: HeaderMap }, route: RecordRoute, upstream: URL) {
     this.#telemetry = telemetry;
     this.#upstream = upstream;
     const parent = telemetry.propagator.extract(ROOT_CONTEXT, request.headers, headerGetter);
@@ -45,7 +46,7 @@ export class RequestSpans {
   }
 
   /** Starts the CLIENT span and puts its traceparent (replacing the client's) on `headers`. */
-  startUpstream(route: RecordRoute, model: string | undefined, headers: Headers): void {
+  startUpstream(route: RecordRoute, model: string | undefined, headers: HeaderMap): void {
     const parent = trace.setSpan(ROOT_CONTEXT, this.#server);
     // Provider and operation at creation time, as the conventions ask (samplers may read them).
     const attributes = { [GEN_AI.operationName]: operationName(route), [GEN_AI.providerName]: PROVIDER };
@@ -56,7 +57,7 @@ export class RequestSpans {
   }
 
   /** Forwarded without a CLIENT span (pass-through): our SERVER span is the upstream's parent. */
-  propagate(headers: Headers): void {
+  propagate(headers: HeaderMap): void {
     headers.delete('traceparent');
     headers.delete('tracestate');
     this.#telemetry.propagator.inject(trace.setSpan(ROOT_CONTEXT, this.#server), headers, headerSetter);

@@ -1,3 +1,5 @@
+import type { HeaderMap } from './header-list.ts';
+
 // Which headers cross the gateway. Hop-by-hop headers describe one connection and never do;
 // the client's own proxy chain (x-forwarded-*, cf-*) is not the upstream's business.
 
@@ -15,10 +17,12 @@ export function connectionTokens(listed: string | null | undefined): ReadonlySet
   return listed === null || listed === undefined ? NONE : new Set(listed.split(',').map((token) => token.trim().toLowerCase()));
 }
 
-/** The headers sent upstream: the client's end-to-end headers, with the upstream credential. */
-export function upstreamRequestHeaders(incoming: Headers, authorization: string | undefined): Headers {
+/**
+ * The headers sent upstream, written into `out`: the client's end-to-end headers, with the
+ * upstream credential. `incoming` joins a repeated field into one value, as Headers does.
+ */
+export function upstreamRequestHeaders<H extends HeaderMap>(incoming: HeaderMap, authorization: string | undefined, out: H): H {
   const listed = connectionTokens(incoming.get('connection'));
-  const out = new Headers();
   for (const [name, value] of incoming) {
     if (HOP_BY_HOP.has(name) || listed.has(name) || CLIENT_HOP.test(name) || name === 'authorization') continue;
     out.append(name, value);

@@ -10,6 +10,7 @@ import { applyPolicy } from '../policy/apply.ts';
 import { ARM_HEADER, assignArm, EXPERIMENT_HEADER } from '../experiment/assign.ts';
 import { isJsonObject, type JsonObject } from '../policy/decision.ts';
 import type { RouteAdapter } from '../policy/routes/route.ts';
+import type { HeaderMap } from '../proxy/header-list.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import { asksForUsage, spliceUsage, withUsage } from '../proxy/usage-filter.ts';
 import { inheritStep } from './inherit-step.ts';
@@ -59,24 +60,26 @@ function requestUsage(route: RouteAdapter, outgoing: Outgoing, changed: boolean)
 }
 
 /** The call to make upstream: where, with which headers and bytes. */
-export type UpstreamCall = {
+export type UpstreamCall<H extends HeaderMap> = {
   upstream: Upstream;
   url: string;
-  headers: Headers;
+  headers: H;
   bytes: Uint8Array;
   /** The gateway asked the stream for usage the client did not ask for: that chunk is left out. */
   hideUsageChunk: boolean;
 };
 
 /** `ours`: the gateway's headers on every answer under a policy (its name, the experiment's arm). */
-export type Decided =
-  | { ok: true; call: UpstreamCall; ours: Record<string, string> | undefined }
+export type Decided<H extends HeaderMap> =
+  | { ok: true; call: UpstreamCall<H>; ours: Record<string, string> | undefined }
   | { ok: false; error: GatewayError; ours: Record<string, string> | undefined };
 
-export type DecideInput = {
+export type DecideInput<H extends HeaderMap> = {
   parsed: { bytes: Uint8Array; body: JsonObject };
   /** The client's request headers. */
-  headers: Headers;
+  headers: HeaderMap;
+  /** An empty header list of the kind the caller sends upstream with (a Web Headers for fetch). */
+  outgoing: H;
   /** The client's query string (`?…` or ''), passed on. */
   search: string;
   /** The client's Authorization when it is its own upstream credential (src/auth.ts). */
@@ -86,7 +89,7 @@ export type DecideInput = {
 
 type DecideDeps = Pick<GatewayDeps, 'config' | 'policies' | 'random'>;
 
-export function decideGoverned(route: RouteAdapter, deps: DecideDeps, input: DecideInput): Decided {
+export function decideGoverned<H extends HeaderMap>(route: RouteAdapter, deps: DecideDeps, input: DecideInput<H>): Decided<H> {
   const { config } = deps;
   const { body } = input.parsed;
   const { observation } = input;
@@ -104,7 +107,7 @@ export function decideGoverned(route: RouteAdapter, deps: DecideDeps, input: Dec
   let outgoing: Outgoing = { bytes: input.parsed.bytes, body, usageAdded: false };
   let changed = false;
   // The client's end-to-end headers; the credential is the upstream's, set once it is known.
-  const headers = upstreamRequestHeaders(input.headers, undefined);
+  const headers = upstreamRequestHeaders(input.headers, undefined, input.outgoing);
   // The gateway's own control header, never the upstream's business: also under a policy with
   // no experiment, or none (where it selects nothing and is otherwise ignored).
   headers.delete(ARM_HEADER);

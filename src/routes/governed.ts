@@ -23,6 +23,7 @@ export function governedRoute(route: RouteAdapter, deps: GatewayDeps, observe: O
     const decided = decideGoverned(route, deps, {
       parsed,
       headers: request.headers,
+      outgoing: new Headers(),
       search: new URL(request.url).search,
       clientAuthorization: c.get('clientAuthorization'),
       observation,

@@ -1,17 +1,18 @@
 // The headers one upstream gets: the client's end-to-end headers (src/proxy/headers.ts) with
 // every credential the client sent removed, then the upstream's own credential (see
 // upstream-set.ts for which one).
+import type { HeaderMap } from '../proxy/header-list.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import type { Upstream } from './upstream-set.ts';
 
-export function headersForUpstream(upstream: Upstream, incoming: Headers, clientAuthorization: string | undefined): Headers {
-  const headers = upstreamRequestHeaders(incoming, undefined);
+export function headersForUpstream(upstream: Upstream, incoming: HeaderMap, clientAuthorization: string | undefined): Headers {
+  const headers = upstreamRequestHeaders(incoming, undefined, new Headers());
   setCredential(headers, upstream, clientAuthorization);
   return headers;
 }
 
 /** Replaces whatever credential `headers` carry with the one `upstream` gets. */
-export function setCredential(headers: Headers, upstream: Upstream, clientAuthorization: string | undefined): void {
+export function setCredential(headers: HeaderMap, upstream: Upstream, clientAuthorization: string | undefined): void {
   const { credential } = upstream;
   headers.delete('authorization');
   // Azure's header is a credential too: a client's never passes, whichever upstream it is.
