@@ -7,7 +7,7 @@ import type { Decision, JsonObject } from '../policy/decision.ts';
 import type { Policy } from '../policy/policy-set.ts';
 import type { Assignment } from '../experiment/assign.ts';
 import type { HeaderMap } from '../proxy/header-list.ts';
-import { eventJson, SseSplitter } from '../proxy/sse.ts';
+import { dataJson, eventData, SseSplitter } from '../proxy/sse.ts';
 import { keepEvent } from '../proxy/usage-filter.ts';
 import { tapBody, type TapHooks } from './body-tap.ts';
 import { boundOptional, boundString, boundValue } from './bound.ts';
@@ -226,7 +226,9 @@ export class Observation {
         endedClean = chunk[chunk.byteLength - 1] === LINE_FEED;
         const complete = splitter.push(decoder.decode(chunk, { stream: true }));
         for (const event of complete) {
-          if (scan.event(eventJson(event)) && this.#record.timeToFirstTokenMs === undefined) this.#record.timeToFirstTokenMs = this.#elapsed();
+          const data = eventData(event);
+          if (data === undefined || !scan.mayTell(data)) continue;
+          if (scan.event(dataJson(data)) && this.#record.timeToFirstTokenMs === undefined) this.#record.timeToFirstTokenMs = this.#elapsed();
         }
         if (!hideUsage) return chunk;
         // Hiding holds an event only until its blank line arrives: it must be whole to be judged.

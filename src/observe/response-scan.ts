@@ -5,6 +5,14 @@ import type { RecordRoute, TokenUsage } from './record.ts';
 
 const MAX_TEXT = 64 * 1024;
 
+// What a stream event past the first token may still tell (see mayTell): an error, or a
+// non-null usage, finish reason or refusal (OpenAI sends `"finish_reason":null` on every delta,
+// and `"usage":null` on every one when usage was asked for). A key can only be a key here: a
+// quote inside a JSON string is escaped. Whitespace after the colon is allowed: OpenAI-compatible
+// servers (vLLM) write it.
+const CHAT_NEWS = /"error"|"usage"\s*:\s*\{|"finish_reason"\s*:\s*"|"refusal"\s*:\s*"/;
+const RESPONSES_NEWS = /"response"|"error"|refusal/;
+
 function count(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
@@ -37,6 +45,8 @@ export class ResponseScan {
   refusal = false;
   readonly #route: RecordRoute;
   readonly #keepText: boolean;
+  /** Whether an event has carried a token yet (the first one times the first token). */
+  #tokenSeen = false;
 
   constructor(route: RecordRoute, keepText: boolean) {
     this.#route = route;
@@ -58,8 +68,27 @@ export class ResponseScan {
     }
   }
 
+  /**
+   * Whether a stream event's data (its text, before parsing) may change what this scan has
+   * found. Past the first token, with no text kept, a plain content delta changes nothing:
+   * the event is then not parsed at all, which is most of a long stream's per-chunk cost
+   * (docs/benchmarks.md). What such a delta could still carry — usage, a finish reason, a
+   * refusal, an error, a Responses object — is looked for in the text first. Its id and model
+   * are the stream's, which the last event (usage or finish reason) carries again.
+   */
+  mayTell(data: string): boolean {
+    if (this.#keepText || !this.#tokenSeen) return true;
+    return (this.#route === 'responses' ? RESPONSES_NEWS : CHAT_NEWS).test(data);
+  }
+
   /** One stream event's JSON data; true when it carries generated content (a token). */
   event(data: unknown): boolean {
+    const token = this.#event(data);
+    if (token) this.#tokenSeen = true;
+    return token;
+  }
+
+  #event(data: unknown): boolean {
     if (!isJsonObject(data)) return false;
     if (isJsonObject(data.error)) {
       this.errorType = typeof data.error.type === 'string' ? data.error.type : 'stream_error';

@@ -78,7 +78,11 @@ export function eventData(event: string): string | undefined {
 
 /** The event's data parsed as JSON, or undefined (`[DONE]`, comments, malformed data). */
 export function eventJson(event: string): unknown {
-  const data = eventData(event);
+  return dataJson(eventData(event));
+}
+
+/** An event's data (eventData) parsed as JSON, or undefined. */
+export function dataJson(data: string | undefined): unknown {
   if (data === undefined || !data.trimStart().startsWith('{')) return undefined;
   try {
     return JSON.parse(data);
