@@ -1,13 +1,14 @@
 // The Node server's own path for the governed routes (POST /v1/chat/completions, /v1/responses,
-// /v1/completions): node:http's request and response as they come, with no Web Request,
-// Response or stream built per request — on Node that layer cost more CPU than temperance's own
-// work (docs/benchmarks.md). It shares everything that decides and records with the Hono app:
-// the authenticator, the request id and its redactor, the decision (src/routes/decide.ts), the
-// observation and its sinks (the trace page's buffer among them), the log line, and the error
-// shapes. Whatever it does not take on goes to the Hono app untouched, before a byte of the
-// body is read: other methods and paths, a body without a declared length or over
-// MAX_BODY_BYTES (the app reads and drops it before its 413), and a refused key (the app
-// answers the 401 and records it).
+// /v1/completions) and the pass-through ones (GET, POST, DELETE on other /v1/ paths): node:http's
+// request and response as they come, with no Web Request, Response or stream built per request
+// — on Node that layer cost more CPU than temperance's own work (docs/benchmarks.md). It shares
+// everything that decides and records with the Hono app: the authenticator, the request id and
+// its redactor, the decision (src/routes/decide.ts), the observation and its sinks (the trace
+// page's buffer among them), the log line, and the error shapes. Whatever it does not take on
+// goes to the Hono app untouched, before a byte of the body is read: the admin routes, the model
+// list, other methods, paths that are not plain segments, a governed body without a declared
+// length or over MAX_BODY_BYTES (the app reads and drops it before its 413), and a refused key
+// (the app answers the 401 and records it).
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { ERROR_KINDS, errorBody, gatewayError, type GatewayError } from '../errors.ts';
@@ -23,6 +24,7 @@ import { HeaderList } from '../proxy/header-list.ts';
 import { connectionTokens, isDecodedEncoding, passesToClient } from '../proxy/headers.ts';
 import { logObserved, requestIdentities, type Identity } from '../request-log.ts';
 import { decideGoverned, parseJsonBody } from '../routes/decide.ts';
+import { headersForUpstream, upstreamUrl } from '../upstream/request-headers.ts';
 import { callUpstream, decodingSink, type BodySink, type Exchange } from './native-upstream.ts';
 
 const REQUEST_ID_HEADER = 'x-temperance-request-id';
@@ -252,7 +254,15 @@ export type NativeOptions = {
   fallback: RequestListener;
 };
 
-export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptions): RequestListener {
+/** What the native path takes on: a governed route, or a pass-through. */
+type Taken = { kind: 'governed'; route: RouteAdapter } | { kind: 'pass-through' };
+
+// A pass-through path it takes on: plain segments only. Anything else (dot segments, encoded
+// characters, empty segments) goes to the app, whose routing and refusals are the reference.
+const PLAIN_PATH = /^\/v1(\/[A-Za-z0-9_-][A-Za-z0-9._~-]*)+\/?$/;
+const PASS_THROUGH_METHODS = new Set(['GET', 'POST', 'DELETE']);
+
+export function nativeRoutes({ core, dispatcher, fallback }: NativeOptions): RequestListener {
   const { deps } = core;
   const { config } = deps;
   const routes = routesByPath();
@@ -260,7 +270,22 @@ export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptio
   // Node has no execution context to keep work alive: the process outlives the request.
   const background = (work: Promise<void>) => void work;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, route: RouteAdapter, search: string): Promise<void> {
+  /** What this path takes on, or undefined for the app. */
+  function taken(req: IncomingMessage, path: string): Taken | undefined {
+    const method = req.method ?? '';
+    const route = routes.get(path);
+    if (route !== undefined) {
+      if (method !== 'POST') return undefined;
+      // Only a body of a declared length within the limit: the app drains and refuses the rest.
+      const declared = req.headers['content-length'];
+      return declared !== undefined && DECLARED_LENGTH.test(declared) && Number(declared) <= config.MAX_BODY_BYTES ? { kind: 'governed', route } : undefined;
+    }
+    // The model list and lookups are the app's own answers.
+    if (!PASS_THROUGH_METHODS.has(method) || !PLAIN_PATH.test(path) || path === '/v1/models' || path.startsWith('/v1/models/')) return undefined;
+    return { kind: 'pass-through' };
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, what: Taken, path: string, search: string): Promise<void> {
     const headers = HeaderList.fromRaw(req.rawHeaders);
     const admission = await core.authenticate(headers);
     // The app answers a refused key (401) and records it.
@@ -270,8 +295,8 @@ export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptio
     }
     const identity = identify(headers.get('authorization'), headers.get('x-request-id'));
     const gone = new AbortController();
-    const facts: RequestFacts = { method: 'POST', url: `http://gateway${req.url ?? '/'}`, headers, signal: gone.signal };
-    const observation = core.observe(facts, route.route, identity.id, background);
+    const facts: RequestFacts = { method: req.method ?? 'GET', url: `http://gateway${req.url ?? '/'}`, headers, signal: gone.signal };
+    const observation = core.observe(facts, what.kind === 'governed' ? what.route.route : 'pass-through', identity.id, background);
     logObserved(deps.log, identity, observation);
     const answer = new Answer(res, identity, observation);
     res.once('close', () => {
@@ -279,6 +304,23 @@ export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptio
       gone.abort();
       answer.clientGone();
     });
+    const attempt = { signal: gone.signal, timeoutMs: config.UPSTREAM_TIMEOUT_MS, retries: config.UPSTREAM_RETRIES, maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS };
+    const idleTimeoutMs = config.UPSTREAM_IDLE_TIMEOUT_MS;
+
+    if (what.kind === 'pass-through') {
+      // Forwarded as it comes (src/routes/pass-through.ts): the client's body streamed, not limited.
+      const upstream = config.upstreams.openai;
+      const outgoing = headersForUpstream(upstream, headers, admission.clientAuthorization, new HeaderList());
+      observation.passing(outgoing);
+      const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+      const attempted = await callUpstream(dispatcher, { ...attempt, method: req.method ?? 'GET', url: upstreamUrl(upstream, path.slice('/v1'.length), search), headers: outgoing, body: hasBody ? req : null, host: upstream.label });
+      observation.attempted(attempted.attempts);
+      if (!attempted.ok) answer.fail(attempted.error, undefined);
+      else answer.pass(attempted.exchange, { hideUsageChunk: false, ours: undefined, host: upstream.label, idleTimeoutMs });
+      return;
+    }
+
+    const { route } = what;
     const bytes = await readBody(req);
     if (bytes === undefined) {
       answer.fail(gatewayError('invalid_request', 'The client closed the connection before the request body was complete.'), undefined);
@@ -295,34 +337,25 @@ export function nativeGovernedRoutes({ core, dispatcher, fallback }: NativeOptio
       return;
     }
     const { call, ours } = decided;
-    const attempted = await callUpstream(dispatcher, {
-      url: call.url,
-      headers: call.headers,
-      bytes: call.bytes,
-      host: call.upstream.label,
-      signal: gone.signal,
-      timeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      retries: config.UPSTREAM_RETRIES,
-      maxRetryDelayMs: config.UPSTREAM_RETRY_MAX_DELAY_MS,
-    });
+    const attempted = await callUpstream(dispatcher, { ...attempt, method: 'POST', url: call.url, headers: call.headers, body: call.bytes, host: call.upstream.label });
     observation.attempted(attempted.attempts);
     if (!attempted.ok) {
       answer.fail(attempted.error, ours);
       return;
     }
-    answer.pass(attempted.exchange, { hideUsageChunk: call.hideUsageChunk, ours, host: call.upstream.label, idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS });
+    answer.pass(attempted.exchange, { hideUsageChunk: call.hideUsageChunk, ours, host: call.upstream.label, idleTimeoutMs });
   }
 
   return (req, res) => {
     const url = req.url ?? '';
     const query = url.indexOf('?');
-    const route = req.method === 'POST' ? routes.get(query === -1 ? url : url.slice(0, query)) : undefined;
-    const declared = req.headers['content-length'];
-    if (route === undefined || declared === undefined || !DECLARED_LENGTH.test(declared) || Number(declared) > config.MAX_BODY_BYTES) {
+    const path = query === -1 ? url : url.slice(0, query);
+    const what = taken(req, path);
+    if (what === undefined) {
       fallback(req, res);
       return;
     }
-    handle(req, res, route, query === -1 ? '' : url.slice(query)).catch((error: unknown) => {
+    handle(req, res, what, path, query === -1 ? '' : url.slice(query)).catch((error: unknown) => {
       // As the app's error handler: the name only, a message or stack could quote a request.
       deps.log?.(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unhandled error', error: error instanceof Error ? error.name : 'unknown' }));
       if (res.headersSent) {

@@ -6,7 +6,7 @@
 // response headers, retries before any byte reaches the client, compressed answers decoded,
 // and a streamed answer that the upstream cuts or stalls ends with an SSE error event.
 import type { IncomingHttpHeaders } from 'node:http';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../errors.ts';
 import type { HeaderMap } from '../proxy/header-list.ts';
@@ -15,9 +15,11 @@ import { isRetryableStatus, retryDelay, wait } from '../proxy/retry-delay.ts';
 import { decodedBody } from './upstream-fetch.ts';
 
 export type NativeCall = {
+  method: string;
   url: string;
   headers: HeaderMap;
-  bytes: Uint8Array;
+  /** Bytes in memory (a governed body), the client's request itself (a pass-through upload, streamed), or none. */
+  body: Uint8Array | Readable | null;
   /** How errors name the upstream (its label). */
   host: string;
   /** Aborted when the client hangs up. */
@@ -140,12 +142,20 @@ async function attemptOnce(dispatcher: Dispatcher, call: NativeCall, target: URL
   const onAbort = () => exchange.abort(new Error('The client closed the request.'));
   signal.addEventListener('abort', onAbort, { once: true });
   let timedOut = false;
-  // The body is in memory: the deadline for the response headers starts now.
-  const timer = setTimeout(() => {
-    timedOut = true;
-    exchange.abort(new UpstreamTimeout());
-  }, call.timeoutMs);
-  dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: 'POST', headers: flat, body: call.bytes }, exchange);
+  let answered = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // The deadline for the response headers runs from the body fully sent (as forward()'s).
+  const startClock = () => {
+    if (answered) return;
+    timer = setTimeout(() => {
+      timedOut = true;
+      exchange.abort(new UpstreamTimeout());
+    }, call.timeoutMs);
+  };
+  const { body } = call;
+  if (body instanceof Readable) body.once('end', startClock);
+  else startClock();
+  dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: call.method, headers: flat, body }, exchange);
   try {
     await exchange.answered;
     return { ok: true, exchange };
@@ -154,6 +164,7 @@ async function attemptOnce(dispatcher: Dispatcher, call: NativeCall, target: URL
     if (signal.aborted) return { ok: false, retryable: false, error: attemptFailure.clientClosed() };
     return { ok: false, retryable: true, error: attemptFailure.unreachable(call.host, error) };
   } finally {
+    answered = true;
     clearTimeout(timer);
     // Past the headers the client's hang-up is the response writer's to handle (native-route.ts).
     signal.removeEventListener('abort', onAbort);
@@ -173,9 +184,11 @@ function asHeaders(raw: IncomingHttpHeaders): Headers {
 export async function callUpstream(dispatcher: Dispatcher, call: NativeCall): Promise<Attempted> {
   const target = new URL(call.url);
   const flat = flatHeaders(call.headers);
+  // A streamed body is read as it is sent: it cannot be sent a second time.
+  const replayable = !(call.body instanceof Readable);
   for (let attempt = 0; ; attempt += 1) {
     const outcome = await attemptOnce(dispatcher, call, target, flat);
-    const mayRetry = attempt < call.retries && !call.signal.aborted;
+    const mayRetry = replayable && attempt < call.retries && !call.signal.aborted;
     if (outcome.ok) {
       const { exchange } = outcome;
       const delay = mayRetry && isRetryableStatus(exchange.status) ? retryDelay(asHeaders(exchange.headers), attempt, call.maxRetryDelayMs) : undefined;

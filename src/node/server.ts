@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig, upstreamsFilePath, type Config } from '../config.ts';
 import { buildGateway } from '../gateway.ts';
-import { nativeGovernedRoutes } from './native-route.ts';
+import { nativeRoutes } from './native-route.ts';
 import { loadPolicies } from '../policy/load.ts';
 import type { PolicySet } from '../policy/policy-set.ts';
 import { readPolicyDir, watchPolicyDir } from './policy-dir.ts';
@@ -101,11 +101,11 @@ export async function startNodeServer(env: Record<string, unknown>, log: Logger,
     return [];
   };
 
-  // The Hono app answers every route; the governed ones take the Node-native path first
+  // The Hono app answers every route; the governed and pass-through ones take the Node-native path first
   // (src/node/native-route.ts), which hands the app what it does not take on. With a fetch of
   // the caller's there is no connection pool of ours for it: the app answers everything.
   const appListener = getRequestListener(app.fetch, { hostname: config.HOST });
-  const listener = upstream.dispatcher === undefined ? appListener : nativeGovernedRoutes({ core, dispatcher: upstream.dispatcher, fallback: appListener });
+  const listener = upstream.dispatcher === undefined ? appListener : nativeRoutes({ core, dispatcher: upstream.dispatcher, fallback: appListener });
   const server: Server = createServer(listener);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, () => resolve()));
   const watcher = options.watch === false ? undefined : watchPolicyDir(config.POLICIES_DIR, () => void reload());

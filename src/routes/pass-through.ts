@@ -18,7 +18,7 @@ export function passThroughRoute(deps: GatewayDeps, observe: Observe) {
       return fail(c, gatewayError('unknown_url', `Invalid URL (${request.method} ${url.pathname}): encoded slashes are not forwarded.`));
     }
     const observation = observe(c, 'pass-through');
-    const headers = headersForUpstream(deps.config.upstreams.openai, request.headers, c.get('clientAuthorization'));
+    const headers = headersForUpstream(deps.config.upstreams.openai, request.headers, c.get('clientAuthorization'), new Headers());
     observation.passing(headers);
     const forwarded = await forward(deps.fetch, {
       url: upstreamUrl(deps.config, url),

@@ -5,8 +5,8 @@ import type { HeaderMap } from '../proxy/header-list.ts';
 import { upstreamRequestHeaders } from '../proxy/headers.ts';
 import type { Upstream } from './upstream-set.ts';
 
-export function headersForUpstream(upstream: Upstream, incoming: HeaderMap, clientAuthorization: string | undefined): Headers {
-  const headers = upstreamRequestHeaders(incoming, undefined, new Headers());
+export function headersForUpstream<H extends HeaderMap>(upstream: Upstream, incoming: HeaderMap, clientAuthorization: string | undefined, out: H): H {
+  const headers = upstreamRequestHeaders(incoming, undefined, out);
   setCredential(headers, upstream, clientAuthorization);
   return headers;
 }

@@ -1,6 +1,6 @@
-// What only the Node-native path of the governed routes does (src/node/native-route.ts): the
-// integration cases run through it on Node already; these cover its own streams — a client that
-// reads slowly or hangs up, a body that never completes — and what it hands to the Hono app.
+// What only the Node-native path does (src/node/native-route.ts): the integration cases run
+// through it on Node already; these cover its own streams — a client that reads slowly or hangs
+// up, a body that never completes, an upload passed through — and what it hands to the Hono app.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,27 @@ describe('the Node-native path', () => {
     expect(upstream.requests).toHaveLength(0);
     const next = await post(JSON.stringify({ model: CLAMP, messages: [{ role: 'user', content: 'Hi' }] }), {});
     expect(next.statusCode).toBe(200);
+  });
+
+  it('streams a pass-through upload to the upstream whole, and logs it as pass-through', async () => {
+    upstream.handler = (request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ id: 'file-1', bytes: request.body.length, sum: request.body.reduce((total, byte) => (total + byte) % 65521, 0) }));
+    };
+    const upload = Buffer.alloc(8 * 1024 * 1024);
+    for (let i = 0; i < upload.length; i += 1) upload[i] = (i * 31) % 251;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      const request = httpRequest(`${gateway.url}/v1/files?purpose=fine-tune`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(upload.length), 'x-request-id': 'upload-1' } }, resolve);
+      request.on('error', reject);
+      request.end(upload);
+    });
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(Buffer.concat(chunks).toString())).toEqual({ id: 'file-1', bytes: upload.length, sum: upload.reduce((total, byte) => (total + byte) % 65521, 0) });
+    expect(upstream.last).toMatchObject({ method: 'POST', url: '/v1/files?purpose=fine-tune' });
+    await waitFor(() => logLines().some((line) => line.id === 'upload-1'));
+    expect(logLines().find((line) => line.id === 'upload-1')).toMatchObject({ route: 'pass-through', status: 200, path: '/v1/files' });
   });
 
   it('hands a body without a declared length to the app, which governs it the same way', async () => {

@@ -23,7 +23,7 @@ function config(env: Record<string, string>): Config {
 function sent(settings: Config, clientAuthorization: string | undefined): Record<string, { authorization: string | null; 'api-key': string | null }> {
   const incoming = new Headers({ authorization: 'Bearer client-key-0003', 'api-key': 'client-azure-key-0004', 'x-keep': '1' });
   return Object.fromEntries(settings.upstreams.all.map((upstream) => {
-    const headers = headersForUpstream(upstream, incoming, clientAuthorization);
+    const headers = headersForUpstream(upstream, incoming, clientAuthorization, new Headers());
     expect(headers.get('x-keep')).toBe('1');
     return [upstream.name, { authorization: headers.get('authorization'), 'api-key': headers.get('api-key') }];
   }));
