@@ -88,6 +88,16 @@ export function added(results: Results, scenario: string, target: string, p: num
   return percentile(series(cell, which), p) - percentile(series(direct, which), p);
 }
 
+/**
+ * A path's added p50 over a floor's; NaN when the floor adds nothing measurable (its p50 at or
+ * below the direct path's, as for the last token of a long stream, where the hop hides in the
+ * stream's own time): a ratio to zero or less says nothing.
+ */
+export function addedRatio(results: Results, scenario: string, target: string, floor: string, which: Series = 'latency'): number {
+  const below = added(results, scenario, floor, 50, which);
+  return below > 0 ? added(results, scenario, target, 50, which) / below : Number.NaN;
+}
+
 function latencyRows(results: Results): string[][] {
   const rows: string[][] = [];
   for (const scenario of results.scenarios) {
@@ -101,9 +111,10 @@ function latencyRows(results: Results): string[][] {
         const values = series(cell, view.which);
         const isDirect = target === DIRECT;
         const addedP = PERCENTILES.map((p) => (isDirect ? '—' : ms(added(results, scenario.id, target, p, view.which))));
-        const ratioTo = (floor: string) => (isDirect || target === FLOOR || target === floor
-          ? '—'
-          : `${(added(results, scenario.id, target, 50, view.which) / added(results, scenario.id, floor, 50, view.which)).toFixed(2)}×`);
+        const ratioTo = (floor: string) => {
+          const ratio = isDirect || target === FLOOR || target === floor ? Number.NaN : addedRatio(results, scenario.id, target, floor, view.which);
+          return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '—';
+        };
         const perSecond = cell.wallMs > 0 ? (cell.requests / (cell.wallMs / 1000)).toFixed(0) : '—';
         const cpu = isDirect || cell.cpuMicros === undefined || cell.requests === 0 ? '—' : (cell.cpuMicros / 1000 / cell.requests).toFixed(3);
         rows.push([view.label, target, ms(percentile(values, 50)), ...addedP, ratioTo(FLOOR), ratioTo(FLOOR_HONO), perSecond, cpu, String(cell.errors)]);
@@ -128,7 +139,7 @@ function quartiles(values: readonly number[]): string {
 export function verdicts(results: Results): Verdict[] {
   const out: Verdict[] = [];
   const present = (target: string) => results.targets.includes(target);
-  const ratioOfAdded = (target: string, scenario: string, view: Series = 'latency') => added(results, scenario, target, 50, view) / added(results, scenario, FLOOR, 50, view);
+  const ratioOfAdded = (target: string, scenario: string, view: Series = 'latency') => addedRatio(results, scenario, target, FLOOR, view);
   // Node, small request: CPU ≤ 1.3× the node:http proxy's at c=1 and c=32; added p50 ≤ 1.3× at c=1, ≤ 1.5× at c=32.
   for (const [scenario, latencyBound] of [['small-c1', 1.3], ['small-c32', 1.5]] as const) {
     const perRequest = cpuPerRequest(results, scenario, GATEWAY_NODE);

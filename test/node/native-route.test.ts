@@ -3,23 +3,14 @@
 // up, a body that never completes, an upload passed through — and what it hands to the Hono app.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeUpstream, chatChunk, sseEvent } from '../support/fake-upstream.ts';
-import { nodeRuntime, type RunningGateway } from '../support/runtimes.ts';
+import { describe, expect, it } from 'vitest';
+import { chatChunk, sseEvent } from '../support/fake-upstream.ts';
+import { useGateway } from '../support/gateway-fixture.ts';
+import { nodeRuntime } from '../support/runtimes.ts';
 
 const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
-const upstream = new FakeUpstream();
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  await upstream.start();
-  gateway = await nodeRuntime.start({ OPENAI_BASE_URL: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.stop();
-});
-beforeEach(() => upstream.reset());
+const fixture = useGateway(nodeRuntime);
+const { upstream } = fixture;
 
 async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
   const until = Date.now() + ms;
@@ -31,14 +22,14 @@ async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
 
 function post(body: string, headers: Record<string, string>): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, resolve);
+    const request = httpRequest(`${fixture.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, resolve);
     request.on('error', reject);
     request.end(body);
   });
 }
 
 function logLines(): Record<string, unknown>[] {
-  return gateway.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return fixture.gateway.output().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('the Node-native path', () => {
@@ -73,7 +64,7 @@ describe('the Node-native path', () => {
   });
 
   it('records a body the client never finished, and goes on serving', async () => {
-    const { port } = new URL(gateway.url);
+    const { port } = new URL(fixture.gateway.url);
     const socket = connect(Number(port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: 100000\r\nx-request-id: unfinished-body-1\r\n\r\n{"model":`);
@@ -95,7 +86,7 @@ describe('the Node-native path', () => {
     const upload = Buffer.alloc(8 * 1024 * 1024);
     for (let i = 0; i < upload.length; i += 1) upload[i] = (i * 31) % 251;
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const request = httpRequest(`${gateway.url}/v1/files?purpose=fine-tune`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(upload.length), 'x-request-id': 'upload-1' } }, resolve);
+      const request = httpRequest(`${fixture.gateway.url}/v1/files?purpose=fine-tune`, { method: 'POST', headers: { 'content-type': 'application/octet-stream', 'content-length': String(upload.length), 'x-request-id': 'upload-1' } }, resolve);
       request.on('error', reject);
       request.end(upload);
     });
@@ -110,7 +101,7 @@ describe('the Node-native path', () => {
 
   it('hands a body without a declared length to the app, which governs it the same way', async () => {
     const response = await new Promise<IncomingMessage>((resolve, reject) => {
-      const request = httpRequest(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, resolve);
+      const request = httpRequest(`${fixture.gateway.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, resolve);
       request.on('error', reject);
       request.write('{"model":"clampy",');
       request.end('"messages":[{"role":"user","content":"Hi"}],"temperature":1.9}');

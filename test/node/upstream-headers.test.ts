@@ -1,24 +1,15 @@
 // The Node server end to end: what reaches the upstream is what the client sent.
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FakeUpstream } from '../support/fake-upstream.ts';
-import { nodeRuntime, type RunningGateway } from '../support/runtimes.ts';
+import { expect, it } from 'vitest';
+import { useGateway } from '../support/gateway-fixture.ts';
+import { nodeRuntime } from '../support/runtimes.ts';
 
-const upstream = new FakeUpstream();
-let gateway: RunningGateway;
-
-beforeAll(async () => {
-  await upstream.start();
-  gateway = await nodeRuntime.start({ OPENAI_BASE_URL: upstream.url });
-});
-afterAll(async () => {
-  await gateway.close();
-  await upstream.stop();
-});
+const fixture = useGateway(nodeRuntime);
+const { upstream } = fixture;
 
 function post(path: string, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const sent = httpRequest(`${gateway.url}${path}`, { method: 'POST', headers }, (response) => {
+    const sent = httpRequest(`${fixture.gateway.url}${path}`, { method: 'POST', headers }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));
     });
