@@ -16,6 +16,9 @@ import type { GatewayDeps, GatewayEnv, LogLine } from './routes/context.ts';
 
 const USABLE_ID = /^[\x21-\x7e]{1,128}$/;
 
+/** The response header that names the request (and its record). */
+export const REQUEST_ID_HEADER = 'x-temperance-request-id';
+
 function level(status: number): string {
   return status >= 500 || status === 0 ? 'error' : status >= 400 ? 'warn' : 'info';
 }
@@ -94,7 +97,7 @@ export function requestLog(deps: GatewayDeps): MiddlewareHandler<GatewayEnv> {
     c.set('requestId', id);
     c.set('redact', redact);
     await next();
-    c.res.headers.set('x-temperance-request-id', id);
+    c.res.headers.set(REQUEST_ID_HEADER, id);
     if (log === undefined) return;
     const observation = c.get('observation');
     if (observation === undefined) emitLine(log, redact, fromContext(c, id, started));
