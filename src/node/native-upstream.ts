@@ -11,6 +11,7 @@ import type { Dispatcher } from 'undici';
 import type { GatewayError } from '../errors.ts';
 import type { HeaderMap } from '../proxy/header-list.ts';
 import { attemptFailure } from '../proxy/forward.ts';
+import { HeadersDeadline } from '../proxy/headers-deadline.ts';
 import { isRetryableStatus, retryDelay, wait } from '../proxy/retry-delay.ts';
 import { decodedBody } from './upstream-fetch.ts';
 
@@ -141,31 +142,20 @@ async function attemptOnce(dispatcher: Dispatcher, call: NativeCall, target: URL
   if (signal.aborted) return { ok: false, retryable: false, error: attemptFailure.clientClosed() };
   const onAbort = () => exchange.abort(new Error('The client closed the request.'));
   signal.addEventListener('abort', onAbort, { once: true });
-  let timedOut = false;
-  let answered = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // The deadline for the response headers runs from the body fully sent (as forward()'s).
-  const startClock = () => {
-    if (answered) return;
-    timer = setTimeout(() => {
-      timedOut = true;
-      exchange.abort(new UpstreamTimeout());
-    }, call.timeoutMs);
-  };
+  const deadline = new HeadersDeadline(call.timeoutMs, () => exchange.abort(new UpstreamTimeout()));
   const { body } = call;
-  if (body instanceof Readable) body.once('end', startClock);
-  else startClock();
+  if (body instanceof Readable) body.once('end', deadline.start);
+  else deadline.start();
   dispatcher.dispatch({ origin: target.origin, path: `${target.pathname}${target.search}`, method: call.method, headers: flat, body }, exchange);
   try {
     await exchange.answered;
     return { ok: true, exchange };
   } catch (error) {
-    if (timedOut) return { ok: false, retryable: false, error: attemptFailure.timeout(call.host, call.timeoutMs) };
+    if (deadline.expired) return { ok: false, retryable: false, error: attemptFailure.timeout(call.host, call.timeoutMs) };
     if (signal.aborted) return { ok: false, retryable: false, error: attemptFailure.clientClosed() };
     return { ok: false, retryable: true, error: attemptFailure.unreachable(call.host, error) };
   } finally {
-    answered = true;
-    clearTimeout(timer);
+    deadline.stop();
     // Past the headers the client's hang-up is the response writer's to handle (native-route.ts).
     signal.removeEventListener('abort', onAbort);
   }

@@ -3,6 +3,7 @@
 // response comes back as a stream, never read whole.
 import { gatewayError, type GatewayError } from '../errors.ts';
 import { guardEventStream } from './event-stream-guard.ts';
+import { HeadersDeadline } from './headers-deadline.ts';
 import { clientResponseHeaders } from './headers.ts';
 import { isRetryableStatus, retryDelay, wait } from './retry-delay.ts';
 
@@ -68,20 +69,10 @@ async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest
   const { signal: clientSignal } = request;
   if (clientSignal.aborted) upstreamAbort.abort(clientSignal.reason);
   else clientSignal.addEventListener('abort', () => upstreamAbort.abort(clientSignal.reason), { once: true });
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let answered = false;
-  let timedOut = false;
-  const startClock = () => {
-    // An upstream may answer before it has read the whole body: then there is nothing to time.
-    if (answered) return;
-    timer = setTimeout(() => {
-      timedOut = true;
-      upstreamAbort.abort(new UpstreamTimeout());
-    }, request.timeoutMs);
-  };
+  const deadline = new HeadersDeadline(request.timeoutMs, () => upstreamAbort.abort(new UpstreamTimeout()));
   let body = request.body;
-  if (body instanceof ReadableStream) body = afterLastChunk(body, startClock);
-  else startClock();
+  if (body instanceof ReadableStream) body = afterLastChunk(body, deadline.start);
+  else deadline.start();
 
   try {
     const response = await fetchUpstream(request.url, {
@@ -95,7 +86,7 @@ async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest
     });
     return { ok: true, response };
   } catch (error) {
-    if (timedOut) {
+    if (deadline.expired) {
       return { ok: false, retryable: false, error: attemptFailure.timeout(host, request.timeoutMs) };
     }
     if (request.signal.aborted) {
@@ -103,8 +94,7 @@ async function attemptOnce(fetchUpstream: typeof fetch, request: UpstreamRequest
     }
     return { ok: false, retryable: true, error: attemptFailure.unreachable(host, error) };
   } finally {
-    answered = true;
-    clearTimeout(timer);
+    deadline.stop();
   }
 }
 

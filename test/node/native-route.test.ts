@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { chatChunk, sseEvent } from '../support/fake-upstream.ts';
 import { useGateway } from '../support/gateway-fixture.ts';
 import { nodeRuntime } from '../support/runtimes.ts';
+import { flood, type FloodProgress } from '../support/flood.ts';
 
 const CLAMP = 'ft:gpt-4o-mini:acme:clamp:1';
 const fixture = useGateway(nodeRuntime);
@@ -34,30 +35,17 @@ function logLines(): Record<string, unknown>[] {
 
 describe('the Node-native path', () => {
   it('holds back a stream nobody reads: back-pressure reaches the upstream, and a hang-up ends its call', async () => {
-    let written = 0;
-    let blocked = false;
+    const progress: FloodProgress = { written: 0, blocked: false };
     upstream.handler = (request, response) => {
       response.writeHead(200, { 'content-type': 'text/event-stream' });
-      const event = Buffer.from(sseEvent(chatChunk(String(request.json().model), 'x'.repeat(16 * 1024))));
-      const pump = () => {
-        while (written < 64 * 1024 * 1024) {
-          written += event.length;
-          if (!response.write(event)) {
-            blocked = true;
-            response.once('drain', pump);
-            return;
-          }
-        }
-        response.end();
-      };
-      pump();
+      flood(response, Buffer.from(sseEvent(chatChunk(String(request.json().model), 'x'.repeat(16 * 1024)))), 64 * 1024 * 1024, progress);
     };
     const response = await post(JSON.stringify({ model: CLAMP, messages: [{ role: 'user', content: 'Hi' }], stream: true }), {});
     expect(response.statusCode).toBe(200);
-    await waitFor(() => blocked);
+    await waitFor(() => progress.blocked);
     await new Promise((resolve) => setTimeout(resolve, 200));
     // Socket buffers on both sides, not the 64 MiB the upstream would send.
-    expect(written).toBeLessThan(16 * 1024 * 1024);
+    expect(progress.written).toBeLessThan(16 * 1024 * 1024);
     response.destroy();
     await waitFor(() => upstream.closedEarly === 1);
     await waitFor(() => logLines().some((line) => line.error === 'cancelled' && line.stream === true));

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { forward } from '../../src/proxy/forward.ts';
 import { createUpstreamClient, type UpstreamClient } from '../../src/node/upstream-fetch.ts';
 import { FakeUpstream, sendJson } from '../support/fake-upstream.ts';
+import { flood, type FloodProgress } from '../support/flood.ts';
 
 const upstream = new FakeUpstream();
 let client: UpstreamClient;
@@ -128,29 +129,16 @@ describe('the undici upstream client', () => {
   });
 
   it('holds back a body nobody reads: backpressure reaches the upstream', async () => {
-    let written = 0;
-    let blocked = false;
+    const progress: FloodProgress = { written: 0, blocked: false };
     upstream.handler = (_request, response) => {
       response.writeHead(200, { 'content-type': 'application/octet-stream' });
-      const chunk = Buffer.alloc(64 * 1024);
-      const pump = () => {
-        while (written < 64 * 1024 * 1024) {
-          written += chunk.length;
-          if (!response.write(chunk)) {
-            blocked = true;
-            response.once('drain', pump);
-            return;
-          }
-        }
-        response.end();
-      };
-      pump();
+      flood(response, Buffer.alloc(64 * 1024), 64 * 1024 * 1024, progress);
     };
     const response = await client.fetch(url('/files/big/content'));
-    await waitFor(() => blocked);
+    await waitFor(() => progress.blocked);
     await new Promise((resolve) => setTimeout(resolve, 100));
     // Socket buffers and one queue of 64 KiB, not the 64 MiB the upstream would send.
-    expect(written).toBeLessThan(16 * 1024 * 1024);
+    expect(progress.written).toBeLessThan(16 * 1024 * 1024);
     await response.body?.cancel();
   });
 
