@@ -1,5 +1,7 @@
 // The gateway as a Node server: config from the environment, policies from POLICIES_DIR
-// (reloaded on change, the last valid set kept), served by @hono/node-server.
+// (reloaded on change, the last valid set kept). node:http serves it: the governed and
+// pass-through routes on the Node-native path (src/node/native-route.ts), everything else by the
+// Hono app through @hono/node-server's listener.
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createServer, type Server } from 'node:http';
