@@ -11,6 +11,8 @@ export const GATEWAY_NODE_10K = 'temperance (node, 10,000 policies)';
 export const GATEWAY_WORKERD = 'temperance (workerd)';
 /** The deployable bundle served by `workerd serve` itself (bench/workerd.ts): no wrangler proxy. */
 export const GATEWAY_WORKERD_DIRECT = 'temperance (workerd direct)';
+/** The smallest proxy a Worker can be, served by workerd the same way (bench/targets/workerd-proxy.js). */
+export const FLOOR_WORKERD = 'minimal proxy (workerd direct)';
 /** The Node gateway from its TypeScript source (type stripping), with --compare-strip. */
 export const GATEWAY_NODE_STRIPPED = 'temperance (node, type stripping)';
 /** The Node gateway with TEMPERANCE_DB=off: only in the paired comparisons (bench/paired.ts). */
@@ -194,7 +196,11 @@ export function verdicts(results: Results): Verdict[] {
     for (const scenario of results.scenarios) {
       const ratio = ratioOfAdded(GATEWAY_WORKERD_DIRECT, scenario.id);
       const cpu = cpuPerRequest(results, scenario.id, GATEWAY_WORKERD_DIRECT);
-      if (Number.isFinite(ratio)) out.push({ target: `${GATEWAY_WORKERD_DIRECT}: added p50 ≤ 1.5× the node:http proxy's, ${scenario.label}`, holds: ratio <= 1.5, detail: `${ratio.toFixed(2)}×, CPU ${cpu.toFixed(3)} ms/req` });
+      // Beside it, what the smallest Worker on workerd adds: the part of the miss that is workerd's own.
+      const floor = present(FLOOR_WORKERD) ? addedRatio(results, scenario.id, FLOOR_WORKERD, FLOOR) : Number.NaN;
+      const own = present(FLOOR_WORKERD) ? addedRatio(results, scenario.id, GATEWAY_WORKERD_DIRECT, FLOOR_WORKERD) : Number.NaN;
+      const beside = Number.isFinite(floor) && Number.isFinite(own) ? `; the minimal proxy on workerd: ${floor.toFixed(2)}× the node:http proxy's, temperance ${own.toFixed(2)}× it` : '';
+      if (Number.isFinite(ratio)) out.push({ target: `${GATEWAY_WORKERD_DIRECT}: added p50 ≤ 1.5× the node:http proxy's, ${scenario.label}`, holds: ratio <= 1.5, detail: `${ratio.toFixed(2)}×, CPU ${cpu.toFixed(3)} ms/req${beside}` });
     }
   }
   if (results.resolution !== undefined) {

@@ -3,11 +3,11 @@
 import { cpus } from 'node:os';
 import type { Pool } from 'undici';
 import { createClient, runBatch, type Shot } from './load.ts';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleNode } from '../scripts/bundle-node.ts';
 import { root, startNodeChild, startWranglerDev, type Target } from './processes.ts';
-import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_NODE_NO_STORE, GATEWAY_NODE_STRIPPED, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT, cellKey, emptyCell, type Memory, type Paired, type Results } from './report.ts';
+import { DIRECT, FLOOR, FLOOR_HONO, FLOOR_WORKERD, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_NODE_NO_STORE, GATEWAY_NODE_STRIPPED, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT, cellKey, emptyCell, type Memory, type Paired, type Results } from './report.ts';
 import { pairedRatios, type Side } from './paired.ts';
 import { measureResolution } from './resolution.ts';
 import { REQUEST_HEADERS, scenarios, type Scenario } from './scenarios.ts';
@@ -151,6 +151,13 @@ async function startTargets(options: RunOptions, upstreamUrl: string, workspace:
     starting.push(() => startWranglerDev(GATEWAY_WORKERD, workspace.wranglerConfig, vars));
     const bundleDir = join(workspace.dir, 'worker');
     starting.push(() => buildWorkerBundle(workspace.wranglerConfig, bundleDir).then(() => startWorkerd(GATEWAY_WORKERD_DIRECT, bundleDir, { ...workspace.worker, vars })));
+    // workerd's own floor: what any Worker pays there, for the gateway's ratio to be read against.
+    const floorDir = join(workspace.dir, 'workerd-proxy');
+    starting.push(async () => {
+      await mkdir(floorDir, { recursive: true });
+      await copyFile(join(root, 'bench', 'targets', 'workerd-proxy.js'), join(floorDir, 'worker.js'));
+      return startWorkerd(FLOOR_WORKERD, floorDir, { ...workspace.worker, vars: { UPSTREAM_URL: upstreamUrl } });
+    });
   }
   const started: Target[] = [];
   try {

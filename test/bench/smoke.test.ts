@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT } from '../../bench/report.ts';
+import { DIRECT, FLOOR, FLOOR_HONO, FLOOR_WORKERD, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT } from '../../bench/report.ts';
 import { scenarios } from '../../bench/scenarios.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,7 +20,7 @@ it('runs every path and scenario, and prints every row', { timeout: 180_000 }, a
   const { code, stdout, stderr } = await runSmoke();
   expect(code, stderr).toBe(0);
   const rows = stdout.split('\n').filter((line) => line.startsWith('| '));
-  const paths = [DIRECT, FLOOR, FLOOR_HONO, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT];
+  const paths = [DIRECT, FLOOR, FLOOR_HONO, FLOOR_WORKERD, GATEWAY_NODE, GATEWAY_NODE_10K, GATEWAY_WORKERD, GATEWAY_WORKERD_DIRECT];
   for (const scenario of scenarios()) {
     const labels = scenario.streamed ? [`${scenario.label}: first token`, `${scenario.label}: last token`] : [scenario.label];
     for (const label of labels) {
