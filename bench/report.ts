@@ -91,13 +91,16 @@ export function added(results: Results, scenario: string, target: string, p: num
 }
 
 /**
- * A path's added p50 over a floor's; NaN when the floor adds nothing measurable (its p50 at or
- * below the direct path's, as for the last token of a long stream, where the hop hides in the
- * stream's own time): a ratio to zero or less says nothing.
+ * Below this a floor's added p50 is not a measurement: the last token of a long stream hides
+ * the hop in the stream's own time, and the floor read -0.08 to +0.03 ms there (a ratio of
+ * 781× to +0.028 ms says nothing of the path). The smallest floor of any other cell is ~0.2 ms.
  */
+const MIN_FLOOR_MS = 0.05;
+
+/** A path's added p50 over a floor's; NaN when the floor adds nothing measurable (MIN_FLOOR_MS). */
 export function addedRatio(results: Results, scenario: string, target: string, floor: string, which: Series = 'latency'): number {
   const below = added(results, scenario, floor, 50, which);
-  return below > 0 ? added(results, scenario, target, 50, which) / below : Number.NaN;
+  return below >= MIN_FLOOR_MS ? added(results, scenario, target, 50, which) / below : Number.NaN;
 }
 
 function latencyRows(results: Results): string[][] {
