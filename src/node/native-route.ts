@@ -85,23 +85,24 @@ export function nativeRoutes({ core, dispatcher, fallback }: NativeOptions): Req
   // Node has no execution context to keep work alive: the process outlives the request.
   const background = (work: Promise<void>) => void work;
 
-  /** What this path takes on, or undefined for the app. */
-  function taken(req: IncomingMessage, path: string): Taken | undefined {
-    const method = req.method ?? '';
+  /**
+   * What this path takes on, or undefined for the app. The headers are read from node:http's
+   * rawHeaders once (HeaderList), never through `req.headers`, which would build them again.
+   */
+  function taken(method: string, path: string, headers: () => HeaderList): Taken | undefined {
     const route = routes.get(path);
     if (route !== undefined) {
       if (method !== 'POST') return undefined;
       // Only a body of a declared length within the limit: the app drains and refuses the rest.
-      const declared = req.headers['content-length'];
-      return declared !== undefined && DECLARED_LENGTH.test(declared) && Number(declared) <= config.MAX_BODY_BYTES ? { kind: 'governed', route } : undefined;
+      const declared = headers().get('content-length');
+      return declared !== null && DECLARED_LENGTH.test(declared) && Number(declared) <= config.MAX_BODY_BYTES ? { kind: 'governed', route } : undefined;
     }
     // The model list and lookups are the app's own answers.
     if (!PASS_THROUGH_METHODS.has(method) || !PLAIN_PATH.test(path) || path === '/v1/models' || path.startsWith('/v1/models/')) return undefined;
     return { kind: 'pass-through' };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, what: Taken, path: string, search: string): Promise<void> {
-    const headers = HeaderList.fromRaw(req.rawHeaders);
+  async function handle(req: IncomingMessage, res: ServerResponse, what: Taken, headers: HeaderList, path: string, search: string): Promise<void> {
     const admission = await core.authenticate(headers);
     // The app answers a refused key (401) and records it.
     if (!admission.ok) {
@@ -127,7 +128,7 @@ export function nativeRoutes({ core, dispatcher, fallback }: NativeOptions): Req
       const upstream = config.upstreams.openai;
       const outgoing = headersForUpstream(upstream, headers, admission.clientAuthorization, new HeaderList());
       observation.passing(outgoing);
-      const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+      const hasBody = headers.get('transfer-encoding') !== null || (headers.get('content-length') ?? '0') !== '0';
       const attempted = await callUpstream(dispatcher, { ...attempt, method: req.method ?? 'GET', url: upstreamUrl(upstream, path.slice('/v1'.length), search), headers: outgoing, body: hasBody ? req : null, host: upstream.label });
       observation.attempted(attempted.attempts);
       if (!attempted.ok) answer.fail(attempted.error, undefined);
@@ -165,12 +166,14 @@ export function nativeRoutes({ core, dispatcher, fallback }: NativeOptions): Req
     const url = req.url ?? '';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    const what = taken(req, path);
+    let headers: HeaderList | undefined;
+    const headersOnce = () => (headers ??= HeaderList.fromRaw(req.rawHeaders));
+    const what = taken(req.method ?? '', path, headersOnce);
     if (what === undefined) {
       fallback(req, res);
       return;
     }
-    handle(req, res, what, path, query === -1 ? '' : url.slice(query)).catch((error: unknown) => {
+    handle(req, res, what, headersOnce(), path, query === -1 ? '' : url.slice(query)).catch((error: unknown) => {
       // As the app's error handler: the name only, a message or stack could quote a request.
       deps.log?.(JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'unhandled error', error: error instanceof Error ? error.name : 'unknown' }));
       if (res.headersSent) {
