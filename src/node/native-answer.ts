@@ -8,6 +8,7 @@ import { hidesUsage, type Observation } from '../observe/observation.ts';
 import type { TapHooks } from '../observe/body-tap.ts';
 import { errorEvent, streamFailure } from '../proxy/event-stream-guard.ts';
 import { connectionTokens, isDecodedEncoding, passesToClient } from '../proxy/headers.ts';
+import { SilenceWatch } from '../proxy/silence-watch.ts';
 import { REQUEST_ID_HEADER, type Identity } from '../request-log.ts';
 import { decodingSink, type BodySink, type Exchange } from './native-upstream.ts';
 
@@ -97,9 +98,8 @@ class ClientWriter implements BodySink {
   readonly #guard: { host: string; idleTimeoutMs: number } | undefined;
   #done = false;
   #draining = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  /** Since when the upstream has been silent while the client was ready for more. */
-  #waitingSince: number | undefined = Date.now();
+  /** Only for an event stream: the upstream's silence while the client is ready for more. */
+  readonly #silence: SilenceWatch | undefined;
   /** Resumes whatever feeds this writer (the upstream, or a decoder in between). */
   resumeSource: () => void;
 
@@ -109,20 +109,9 @@ class ClientWriter implements BodySink {
     this.#exchange = exchange;
     this.#guard = guard;
     this.resumeSource = () => exchange.resume();
-    if (guard !== undefined) this.#watch(guard.idleTimeoutMs, guard.host);
-  }
-
-  // One timer for the whole stream, moved on by the chunks' times: no timer per chunk.
-  #watch(idleMs: number, host: string): void {
-    const check = () => {
-      const silent = this.#waitingSince === undefined ? 0 : Date.now() - this.#waitingSince;
-      if (silent < idleMs) {
-        this.#timer = setTimeout(check, idleMs - silent);
-        return;
-      }
-      this.#broken(streamFailure.idle(host, idleMs));
-    };
-    this.#timer = setTimeout(check, idleMs);
+    this.#silence = guard === undefined ? undefined : new SilenceWatch(guard.idleTimeoutMs, () => this.#broken(streamFailure.idle(guard.host, guard.idleTimeoutMs)));
+    // The headers are in: from now the gateway waits on the body.
+    this.#silence?.waiting();
   }
 
   #write(bytes: Uint8Array | undefined): boolean {
@@ -134,16 +123,16 @@ class ClientWriter implements BodySink {
     if (this.#done) return true;
     const more = this.#write(this.#hooks.chunk(chunk));
     if (more) {
-      this.#waitingSince = Date.now();
+      this.#silence?.waiting();
       return true;
     }
     // The client reads slower than the upstream sends: the silence is not the upstream's.
-    this.#waitingSince = undefined;
+    this.#silence?.notWaiting();
     if (!this.#draining) {
       this.#draining = true;
       this.#res.once('drain', () => {
         this.#draining = false;
-        this.#waitingSince = Date.now();
+        this.#silence?.waiting();
         this.resumeSource();
       });
     }
@@ -153,7 +142,7 @@ class ClientWriter implements BodySink {
   end(): void {
     if (this.#done) return;
     this.#done = true;
-    clearTimeout(this.#timer);
+    this.#silence?.stop();
     const last = this.#hooks.end(false);
     this.#res.end(last !== undefined && last.byteLength > 0 ? last : undefined);
   }
@@ -165,7 +154,7 @@ class ClientWriter implements BodySink {
     }
     if (this.#done) return;
     this.#done = true;
-    clearTimeout(this.#timer);
+    this.#silence?.stop();
     this.#hooks.end(true);
     // A body cut short must not look complete to the client.
     this.#res.destroy();
@@ -175,7 +164,7 @@ class ClientWriter implements BodySink {
   #broken(failure: GatewayError): void {
     if (this.#done) return;
     this.#done = true;
-    clearTimeout(this.#timer);
+    this.#silence?.stop();
     this.#write(this.#hooks.chunk(errorEvent(failure)));
     const last = this.#hooks.end(false);
     this.#res.end(last !== undefined && last.byteLength > 0 ? last : undefined);
@@ -187,7 +176,7 @@ class ClientWriter implements BodySink {
   cancel(): void {
     if (this.#done) return;
     this.#done = true;
-    clearTimeout(this.#timer);
+    this.#silence?.stop();
     this.#hooks.cancel();
     this.#exchange.abort(new Error('The client closed the request.'));
   }

@@ -13,7 +13,7 @@ import type { HeaderMap } from '../proxy/header-list.ts';
 import { attemptFailure } from '../proxy/forward.ts';
 import { HeadersDeadline } from '../proxy/headers-deadline.ts';
 import { isRetryableStatus, retryDelay, wait } from '../proxy/retry-delay.ts';
-import { decodedBody } from './upstream-fetch.ts';
+import { decodedBody, responseHeaders } from './upstream-fetch.ts';
 
 export type NativeCall = {
   method: string;
@@ -161,15 +161,6 @@ async function attemptOnce(dispatcher: Dispatcher, call: NativeCall, target: URL
   }
 }
 
-function asHeaders(raw: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (value === undefined) continue;
-    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
-  }
-  return headers;
-}
-
 /** The upstream's answer (at its headers), after the retries forward() would make. */
 export async function callUpstream(dispatcher: Dispatcher, call: NativeCall): Promise<Attempted> {
   const target = new URL(call.url);
@@ -181,7 +172,7 @@ export async function callUpstream(dispatcher: Dispatcher, call: NativeCall): Pr
     const mayRetry = replayable && attempt < call.retries && !call.signal.aborted;
     if (outcome.ok) {
       const { exchange } = outcome;
-      const delay = mayRetry && isRetryableStatus(exchange.status) ? retryDelay(asHeaders(exchange.headers), attempt, call.maxRetryDelayMs) : undefined;
+      const delay = mayRetry && isRetryableStatus(exchange.status) ? retryDelay(responseHeaders(exchange.headers), attempt, call.maxRetryDelayMs) : undefined;
       if (delay === undefined) return { ok: true, exchange, attempts: attempt + 1 };
       exchange.abort(new Error('retried'));
       await wait(delay, call.signal);

@@ -57,7 +57,8 @@ async function requestBody(body: RequestInit['body'], headers: string[]): Promis
   return encoded.body === null ? null : new Uint8Array(await encoded.arrayBuffer());
 }
 
-function responseHeaders(raw: DispatchAnswer['headers']): Headers {
+/** undici's response headers (arrays for repeated ones) as a Web Headers. */
+export function responseHeaders(raw: DispatchAnswer['headers']): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;

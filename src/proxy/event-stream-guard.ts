@@ -8,6 +8,7 @@
 // workerd ~30 µs of CPU for any JavaScript stage, docs/benchmarks.md), so a tap that would stack
 // a second stage on a guarded stream (src/observe/body-tap.ts) gives its hooks to this one instead.
 import { errorBody, gatewayError, type GatewayError } from '../errors.ts';
+import { SilenceWatch } from './silence-watch.ts';
 
 const encoder = new TextEncoder();
 
@@ -46,10 +47,8 @@ export const streamFailure = {
 
 export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: number, host: string): ReadableStream<Uint8Array> {
   const reader = body.getReader();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  // When the pending read began: silence counts only while we wait on the upstream, not while a
-  // slow client has not asked for more.
-  let waitingSince: number | undefined;
+  // Set in start(): the silence ends the stream through its controller.
+  let silence: SilenceWatch | undefined;
   let ended = false;
 
   let hooks: StreamHooks | undefined;
@@ -58,7 +57,7 @@ export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: numbe
   const end = (controller: ReadableStreamDefaultController<Uint8Array>, failure: GatewayError) => {
     if (ended) return;
     ended = true;
-    clearTimeout(timer);
+    silence?.stop();
     if (hooks === undefined) controller.enqueue(errorEvent(failure));
     else {
       // The hooks see the error event as the stream's last chunk, as a stage after this one would.
@@ -72,34 +71,25 @@ export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: numbe
 
   const guarded = new ReadableStream<Uint8Array>({
     start(controller) {
-      // One timer for the whole stream, moved on by the reads' times: no timer per chunk.
-      const check = () => {
-        const silent = waitingSince === undefined ? 0 : Date.now() - waitingSince;
-        if (silent < idleMs) {
-          timer = setTimeout(check, idleMs - silent);
-          return;
-        }
-        end(controller, streamFailure.idle(host, idleMs));
-      };
-      timer = setTimeout(check, idleMs);
+      silence = new SilenceWatch(idleMs, () => end(controller, streamFailure.idle(host, idleMs)));
     },
     async pull(controller) {
       pulled = true;
       // Until something is passed on: a chunk the hooks hold back must not stall the reader.
       for (;;) {
         let result;
-        waitingSince = Date.now();
+        silence?.waiting();
         try {
           result = await reader.read();
         } catch {
           end(controller, streamFailure.cut(host));
           return;
         }
-        waitingSince = undefined;
+        silence?.notWaiting();
         if (ended) return;
         if (result.done) {
           ended = true;
-          clearTimeout(timer);
+          silence?.stop();
           enqueueSome(controller, hooks?.end(false));
           controller.close();
           return;
@@ -114,7 +104,7 @@ export function guardEventStream(body: ReadableStream<Uint8Array>, idleMs: numbe
     cancel(reason) {
       // The client hung up: cancelling the upstream body aborts the upstream request.
       ended = true;
-      clearTimeout(timer);
+      silence?.stop();
       hooks?.cancel();
       return reader.cancel(reason);
     },
